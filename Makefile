@@ -1,0 +1,71 @@
+# daemonize: run a command as a Unix daemon, truthfully.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+PKG_CONFIG ?= pkg-config
+BATS       ?= bats
+
+CFLAGS     ?= -O2 -g
+# Kept when CFLAGS is given on the command line (CI adds -Werror that way).
+override CFLAGS   += -std=c11 -Wall -Wextra
+override CPPFLAGS += -D_GNU_SOURCE $(shell $(PKG_CONFIG) --cflags libbsd)
+override LDLIBS   += $(shell $(PKG_CONFIG) --libs libbsd)
+
+SRCS = src/command.c src/detach.c src/lock.c src/main.c src/options.c \
+       src/path.c src/pidfile.c src/proc.c src/report.c src/start.c \
+       src/user.c
+OBJS = $(SRCS:.c=.o)
+
+# Debian 12 packages the build and the tests need.
+DEPS = build-essential pkg-config libbsd-dev bats bats-support bats-assert \
+       bats-file util-linux procps python3
+
+all: daemonize
+
+daemonize: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+# Header dependencies, spelt out.
+src/command.o: src/command.c src/command.h src/path.h
+src/detach.o:  src/detach.c src/detach.h src/exitcodes.h src/launch.h \
+               src/lock.h src/options.h src/pidfile.h src/report.h src/user.h
+src/lock.o:    src/lock.c src/lock.h src/proc.h
+src/main.o:    src/main.c src/exitcodes.h src/options.h src/report.h \
+               src/start.h src/launch.h src/user.h
+src/options.o: src/options.c src/exitcodes.h src/options.h src/report.h \
+               src/launch.h src/user.h
+src/path.o:    src/path.c src/path.h
+src/pidfile.o: src/pidfile.c src/lock.h src/pidfile.h src/proc.h
+src/proc.o:    src/proc.c src/proc.h
+src/report.o:  src/report.c src/command.h src/exitcodes.h src/launch.h \
+               src/options.h src/report.h src/user.h
+src/start.o:   src/start.c src/command.h src/detach.h src/exitcodes.h \
+               src/launch.h src/options.h src/path.h src/report.h \
+               src/start.h src/user.h
+src/user.o:    src/user.c src/report.h src/launch.h src/options.h src/user.h
+
+# Install what the build and the tests need: as root with apt-get, else
+# print the command to run.
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get install -y --no-install-recommends $(DEPS); \
+	else \
+		missing=$$(for p in $(DEPS); do \
+			dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+		if [ -n "$$missing" ]; then \
+			echo "run: sudo apt-get install -y" $$missing; exit 1; \
+		fi; \
+	fi
+
+# The suite runs in its own PID namespace where it can, so no daemon it
+# starts outlives it.
+check: daemonize
+	BATS="$(BATS)" tests/run
+
+demo: daemonize
+	tests/demo
+
+clean:
+	rm -f daemonize $(OBJS)
+
+.PHONY: all check clean demo deps

@@ -1,0 +1,116 @@
+/*
+ * Command lookup with execvp(3)'s rules: a name with a slash is a path; any
+ * other is searched in PATH (an empty entry meaning the current directory,
+ * "/bin:/usr/bin" when PATH is unset), the first executable regular file
+ * winning, and EACCES reported when only unexecutable ones were found.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "path.h"
+
+#define DEFAULT_PATH	"/bin:/usr/bin"
+
+/* 0 if path can be executed, else the errno execve would most likely give. */
+static int
+check_executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) == -1)
+		return EACCES;
+	return 0;
+}
+
+static char *
+search_path(const char *name, const char *cwd)
+{
+	const char *dirs = getenv("PATH");
+	int seen = ENOENT;
+
+	if (dirs == NULL)
+		dirs = DEFAULT_PATH;
+	for (;;) {
+		size_t len = strcspn(dirs, ":");
+		char *dir, *cand;
+		int e;
+
+		dir = len == 0 ? strdup(".") : strndup(dirs, len);
+		cand = NULL;
+		if (dir == NULL || asprintf(&cand, "%s/%s", dir, name) == -1) {
+			free(dir);
+			errno = ENOMEM;
+			return NULL;
+		}
+		free(dir);
+		if ((e = check_executable(cand)) == 0) {
+			char *abs = path_absolute(cand, cwd);
+
+			free(cand);
+			return abs;
+		}
+		free(cand);
+		if (e == EACCES)
+			seen = EACCES;
+		if (dirs[len] == '\0')
+			break;
+		dirs += len + 1;
+	}
+	errno = seen;
+	return NULL;
+}
+
+char *
+command_find(const char *name, const char *cwd)
+{
+	char *abs;
+	int e;
+
+	if (*name == '\0') {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (strchr(name, '/') == NULL)
+		return search_path(name, cwd);
+	if ((abs = path_absolute(name, cwd)) == NULL)
+		return NULL;
+	if ((e = check_executable(abs)) != 0) {
+		free(abs);
+		errno = e;
+		return NULL;
+	}
+	return abs;
+}
+
+bool
+command_missing_interpreter(const char *path, char *interp, size_t size)
+{
+	char line[256];
+	size_t n, len;
+	FILE *f;
+	char *p;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return false;
+	n = fread(line, 1, sizeof(line) - 1, f);
+	fclose(f);
+	line[n] = '\0';
+	if (n < 2 || line[0] != '#' || line[1] != '!')
+		return false;
+	p = line + 2 + strspn(line + 2, " \t");
+	len = strcspn(p, " \t\n");
+	if (len == 0 || len >= size)
+		return false;
+	memcpy(interp, p, len);
+	interp[len] = '\0';
+	return access(interp, F_OK) == -1 && errno == ENOENT;
+}

@@ -1,0 +1,413 @@
+/*
+ * Between fork and exec. The order matters:
+ *  - the locks come first, so a second instance touches nothing (not even
+ *    a log it would truncate) before it learns it must not run;
+ *  - the pid is written at once, so a racing start can name the winner;
+ *  - privileges go last but for chdir, which is done as the user (as
+ *    systemd does) so the daemon can stand in its own directory;
+ *  - signals are reset just before exec, so nothing the caller ignored or
+ *    blocked reaches the command.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bsd/unistd.h>
+
+#include "detach.h"
+#include "exitcodes.h"
+#include "lock.h"
+#include "pidfile.h"
+#include "report.h"
+
+#define LOCKFILE_MODE	0644
+#define LOG_MODE	0666
+
+extern char **environ;
+
+/* Undo what this start made: it is failing, and leaves nothing behind. */
+static void
+undo(struct launch *l)
+{
+	if (l->pid_fd >= 0)
+		(void)unlink(l->pidfile);
+	if (l->lock_fd >= 0 && l->lock_fd != l->pid_fd && l->lock_created)
+		(void)unlink(l->lockfile);
+	if (l->out_created)
+		(void)unlink(l->out);
+	if (l->err_created)
+		(void)unlink(l->err);
+}
+
+static void __attribute__((noreturn))
+fail(struct launch *l, enum step step, int err, pid_t pid)
+{
+	struct verdict v = { step, err, pid };
+
+	undo(l);
+	if (l->report_fd >= 0) {
+		report_send(l->report_fd, &v);
+		_exit(EXIT_SETUP);
+	}
+	/* In the foreground: nothing to free for, no atexit work to run. */
+	_exit(report_explain(l->msg_fd, l, &v));
+}
+
+static void __attribute__((format(printf, 2, 3)))
+verbose(const struct launch *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!l->opt->verbose)
+		return;
+	va_start(ap, fmt);
+	vmsg_to(l->msg_fd, fmt, ap);
+	va_end(ap);
+}
+
+static void
+take_pidfile(struct launch *l)
+{
+	pid_t holder;
+
+	l->pid_fd = pidfile_take(l->pidfile, &holder);
+	if (l->pid_fd == -1) {
+		if (errno == EEXIST)
+			fail(l, STEP_PIDFILE_HELD, 0, holder);
+		if (errno == ELOOP)
+			fail(l, STEP_PIDFILE_SYMLINK, errno, 0);
+		if (errno == EINVAL)
+			fail(l, STEP_PIDFILE_NOTREG, errno, 0);
+		fail(l, STEP_PIDFILE_OPEN, errno, 0);
+	}
+	if (pidfile_store(l->pid_fd, getpid()) == -1)
+		fail(l, STEP_PIDFILE_WRITE, errno, 0);
+	verbose(l, "wrote pid %ld to pidfile '%s'", (long)getpid(),
+	    l->opt->pidfile);
+}
+
+static bool
+same_file(const char *path, int fd)
+{
+	struct stat a, b;
+
+	return fd >= 0 && stat(path, &a) == 0 && fstat(fd, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static void
+take_lockfile(struct launch *l)
+{
+	/* One file locked twice by us would block on itself: share it. */
+	if (same_file(l->lockfile, l->pid_fd)) {
+		l->lock_fd = l->pid_fd;
+		return;
+	}
+	l->lock_fd = lock_open(l->lockfile, O_RDONLY, LOCKFILE_MODE,
+	    &l->lock_created);
+	if (l->lock_fd == -1) {
+		if (errno == EWOULDBLOCK)
+			fail(l, STEP_LOCKFILE_HELD, 0, lock_holder(l->lockfile));
+		fail(l, STEP_LOCKFILE_OPEN, errno, 0);
+	}
+	verbose(l, "locked lockfile '%s'", l->opt->lockfile);
+}
+
+static int
+open_log(const char *path, bool truncate, bool *created)
+{
+	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY |
+	    (truncate ? O_TRUNC : O_APPEND);
+
+	for (;;) {
+		int fd = open(path, flags | O_CREAT | O_EXCL, LOG_MODE);
+
+		if (fd >= 0) {
+			*created = true;
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -1;
+		fd = open(path, flags);
+		if (fd >= 0 || errno != ENOENT) {
+			*created = false;
+			return fd;
+		}
+	}
+}
+
+static void
+chown_log(struct launch *l, int fd, enum step step)
+{
+	if (l->opt->user != NULL &&
+	    fchown(fd, l->user.uid, l->user.gid) == -1)
+		fail(l, step, errno, 0);
+}
+
+static void
+open_logs(struct launch *l)
+{
+	bool trunc = l->opt->truncate;
+
+	if (l->out != NULL) {
+		l->out_fd = open_log(l->out, trunc, &l->out_created);
+		if (l->out_fd == -1)
+			fail(l, STEP_STDOUT_OPEN, errno, 0);
+		if (l->out_created)
+			chown_log(l, l->out_fd, STEP_STDOUT_CHOWN);
+	}
+	if (l->err != NULL) {
+		/* One open file for both, so their lines keep their order. */
+		if (same_file(l->err, l->out_fd)) {
+			l->err_fd = l->out_fd;
+			return;
+		}
+		l->err_fd = open_log(l->err, trunc, &l->err_created);
+		if (l->err_fd == -1)
+			fail(l, STEP_STDERR_OPEN, errno, 0);
+		if (l->err_created)
+			chown_log(l, l->err_fd, STEP_STDERR_CHOWN);
+	}
+}
+
+static void
+move_fd(struct launch *l, int from, int to)
+{
+	if (from != to && dup2(from, to) == -1)
+		fail(l, STEP_STDIO, errno, 0);
+}
+
+static int
+open_null(struct launch *l, int flags)
+{
+	int fd = open("/dev/null", flags | O_CLOEXEC);
+
+	if (fd == -1)
+		fail(l, STEP_DEVNULL, errno, 0);
+	return fd;
+}
+
+/*
+ * Detached: stdin from /dev/null read-only, stdout and stderr to the logs or
+ * /dev/null. In the foreground only -o and -e change anything.
+ */
+static void
+redirect_stdio(struct launch *l)
+{
+	int out = l->out_fd, err = l->err_fd;
+
+	if (l->opt->forks != FORKS_NONE) {
+		move_fd(l, open_null(l, O_RDONLY), STDIN_FILENO);
+		if (out == -1 && err == -1)
+			out = err = open_null(l, O_WRONLY);
+		else if (out == -1)
+			out = open_null(l, O_WRONLY);
+		else if (err == -1)
+			err = open_null(l, O_WRONLY);
+	}
+	if (out >= 0)
+		move_fd(l, out, STDOUT_FILENO);
+	if (err >= 0)
+		move_fd(l, err, STDERR_FILENO);
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Close [lo, hi]; close_range(2) where the kernel has it. */
+static void
+close_span(unsigned int lo, unsigned int hi)
+{
+	if (lo > hi)
+		return;
+	if (close_range(lo, hi, 0) == 0)
+		return;
+	if (hi == ~0U) {
+		closefrom((int)lo);
+		return;
+	}
+	for (; lo <= hi; lo++)
+		(void)close((int)lo);
+}
+
+/*
+ * Close every descriptor above 2 but the kept ones, the locks, and our own
+ * two (both close-on-exec, gone at the exec).
+ */
+static void
+close_descriptors(struct launch *l)
+{
+	size_t n = 0, i;
+	unsigned int lo = 3;
+	int *kp;
+
+	if ((kp = calloc(l->opt->nkeep + 4, sizeof(*kp))) == NULL)
+		fail(l, STEP_FDS, errno, 0);
+	for (i = 0; i < l->opt->nkeep; i++)
+		kp[n++] = l->opt->keep[i];
+	kp[n++] = l->pid_fd;
+	kp[n++] = l->lock_fd;
+	kp[n++] = l->report_fd;
+	kp[n++] = l->msg_fd;
+	qsort(kp, n, sizeof(*kp), cmp_int);
+	for (i = 0; i < n; i++) {
+		if (kp[i] < (int)lo)
+			continue;
+		close_span(lo, (unsigned int)kp[i] - 1);
+		lo = (unsigned int)kp[i] + 1;
+	}
+	close_span(lo, ~0U);
+	free(kp);
+}
+
+static void
+inherit_fd(struct launch *l, int fd)
+{
+	int fl;
+
+	if (fd < 0)
+		return;
+	if ((fl = fcntl(fd, F_GETFD)) == -1 ||
+	    fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) == -1)
+		fail(l, STEP_FDS, errno, 0);
+}
+
+/* The locks and --keep-fd descriptors must survive the exec. */
+static void
+inherit_descriptors(struct launch *l)
+{
+	size_t i;
+
+	inherit_fd(l, l->pid_fd);
+	inherit_fd(l, l->lock_fd);
+	for (i = 0; i < l->opt->nkeep; i++)
+		inherit_fd(l, l->opt->keep[i]);
+}
+
+static void
+set_environment(struct launch *l)
+{
+	const struct options *o = l->opt;
+	size_t i;
+
+	if (o->clear_env && clearenv() != 0)
+		fail(l, STEP_ENV, ENOMEM, 0);
+	if (o->user != NULL && user_export(&l->user) == -1)
+		fail(l, STEP_ENV, errno, 0);
+	/* -E last, so an explicit HOME=... wins over -u's. */
+	for (i = 0; i < o->nenv; i++)
+		if (putenv(o->env[i]) != 0)
+			fail(l, STEP_ENV, errno, 0);
+}
+
+static void
+switch_user(struct launch *l)
+{
+	if (l->opt->user == NULL)
+		return;
+	switch (user_switch(&l->user)) {
+	case USER_GROUPS:
+		fail(l, STEP_GROUPS, errno, 0);
+	case USER_SETGID:
+		fail(l, STEP_SETGID, errno, 0);
+	case USER_SETUID:
+		fail(l, STEP_SETUID, errno, 0);
+	case USER_OK:
+		break;
+	}
+	verbose(l, "running as user '%s' (uid %ld)", l->user.name,
+	    (long)l->user.uid);
+}
+
+/* Ignored signals stay ignored across execve(2): make every one default. */
+static void
+reset_signals(void)
+{
+	sigset_t none;
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)signal(sig, SIG_DFL);	/* EINVAL: libc's own */
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void __attribute__((noreturn))
+exec_command(struct launch *l)
+{
+	char **argv = l->opt->argv;
+
+	verbose(l, "executing '%s' as pid %ld", l->path, (long)getpid());
+	execve(l->path, argv, environ);
+	if (errno == ENOEXEC) {
+		/* No #! line: a shell script, as execvp(3) has it. */
+		char **sh_argv;
+		size_t argc;
+
+		for (argc = 0; argv[argc] != NULL; argc++)
+			;
+		if ((sh_argv = calloc(argc + 2, sizeof(*sh_argv))) != NULL) {
+			sh_argv[0] = (char *)"/bin/sh";
+			sh_argv[1] = l->path;
+			memcpy(sh_argv + 2, argv + 1, argc * sizeof(*argv));
+			execve("/bin/sh", sh_argv, environ);
+			errno = ENOEXEC;
+		}
+	}
+	fail(l, STEP_EXEC, errno, 0);
+}
+
+static void __attribute__((noreturn))
+setup_and_exec(struct launch *l)
+{
+	umask(0);
+	if (l->pidfile != NULL)
+		take_pidfile(l);
+	if (l->lockfile != NULL)
+		take_lockfile(l);
+	umask(l->opt->umask);
+	open_logs(l);
+	redirect_stdio(l);
+	close_descriptors(l);
+	set_environment(l);
+	switch_user(l);
+	if (chdir(l->dir) == -1)
+		fail(l, STEP_CHDIR, errno, 0);
+	inherit_descriptors(l);
+	reset_signals();
+	exec_command(l);
+}
+
+void
+detach_daemon(struct launch *l)
+{
+	pid_t pid;
+
+	if (setsid() == -1)
+		fail(l, STEP_SETSID, errno, 0);
+	if (l->opt->forks == FORKS_TWO) {
+		/* The session leader leaves; its child can never get a tty. */
+		if ((pid = fork()) == -1)
+			fail(l, STEP_FORK, errno, 0);
+		if (pid > 0)
+			_exit(0);
+	}
+	setup_and_exec(l);
+}
+
+void
+detach_in_place(struct launch *l)
+{
+	setup_and_exec(l);
+}

@@ -1,0 +1,43 @@
+/*
+ * The state of one start, shared by the caller's side (start.c) and the
+ * daemon's side (detach.c): what the options resolved to, and what has been
+ * opened so far.
+ */
+#ifndef DAEMONIZE_LAUNCH_H
+#define DAEMONIZE_LAUNCH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "options.h"
+#include "user.h"
+
+struct launch {
+	const struct options *opt;
+
+	/* Absolute forms of the paths given, resolved before any chdir. */
+	char *pidfile;
+	char *lockfile;
+	char *out;
+	char *err;
+	char *dir;
+	char *path;		/* the command to execve() */
+
+	struct user user;	/* valid when opt->user is set */
+
+	int report_fd;		/* verdict pipe, write end; -1 in foreground */
+	int msg_fd;		/* the caller's stderr, for messages */
+
+	/* Opened by the daemon's side; -1 until then. */
+	int pid_fd;
+	int lock_fd;		/* == pid_fd when both name one file */
+	int out_fd;
+	int err_fd;		/* == out_fd when both name one file */
+
+	/* What this run created, to be removed if the start fails. */
+	bool lock_created;
+	bool out_created;
+	bool err_created;
+};
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * daemonize: run a command as a Unix daemon, and tell the caller the truth
+ * about whether it started.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "options.h"
+#include "report.h"
+#include "start.h"
+
+/*
+ * With 0, 1 or 2 closed, the next open would land there and a log or lock
+ * would become the daemon's stdin or stdout: fill them with /dev/null.
+ */
+static int
+ensure_std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= STDERR_FILENO)
+		;
+	if (fd == -1)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options opts;
+	int rc;
+
+	if (ensure_std_fds() == -1)
+		return EXIT_SETUP;
+	rc = options_parse(&opts, argc, argv);
+	if (rc == 0 && opts.help)
+		options_usage();
+	else if (rc == 0 && opts.version)
+		options_version();
+	else if (rc == 0)
+		rc = start(&opts);
+	options_free(&opts);
+	return rc;
+}

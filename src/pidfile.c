@@ -1,0 +1,194 @@
+/*
+ * Pidfiles as pidfile(3) keeps them (an flock(2) on the file, "PID\n" in
+ * it), with the liveness rule of daemonize(1) for a daemon that closed its
+ * lock descriptor.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bsd/stdlib.h>
+
+#include "lock.h"
+#include "pidfile.h"
+#include "proc.h"
+
+#define PIDFILE_MODE	0644
+#define PID_MAXLEN	16		/* "4194304\n" and room to spare */
+/* How long a loser of a start race waits for the winner's pid. */
+#define HOLDER_WAIT_MS	2000
+#define HOLDER_NAP_MS	2
+
+static int
+parse_pid(const char *buf, size_t len, pid_t *pid)
+{
+	char num[PID_MAXLEN + 1];
+	const char *errstr;
+	long long v;
+
+	if (len == 0)
+		return EAGAIN;
+	if (buf[len - 1] == '\n')
+		len--;
+	if (len == 0 || len > PID_MAXLEN)
+		return EINVAL;
+	memcpy(num, buf, len);
+	num[len] = '\0';
+	if (num[0] < '0' || num[0] > '9')	/* strtonum takes "+1", " 1" */
+		return EINVAL;
+	v = strtonum(num, 1, INT32_MAX, &errstr);
+	if (errstr != NULL)
+		return EINVAL;
+	*pid = (pid_t)v;
+	return 0;
+}
+
+static int
+read_pid_fd(int fd, pid_t *pid)
+{
+	char buf[PID_MAXLEN + 2];
+	ssize_t n;
+
+	n = pread(fd, buf, sizeof(buf), 0);
+	if (n == -1)
+		return errno;
+	return parse_pid(buf, (size_t)n, pid);
+}
+
+int
+pidfile_read(const char *path, pid_t *pid)
+{
+	int fd, e;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return -1;
+	e = read_pid_fd(fd, pid);
+	close(fd);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+static double
+timespec_sec(const struct timespec *ts)
+{
+	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
+}
+
+bool
+pidfile_names_live(int fd, pid_t pid)
+{
+	struct timespec real, boot;
+	struct proc_stat ps;
+	double written, started;
+	struct stat st;
+
+	if (proc_stat(pid, &ps) == -1)
+		return !(errno == ENOENT || errno == ESRCH);
+	if (ps.state == 'Z' || ps.state == 'X')
+		return false;
+	if (fstat(fd, &st) == -1 || clock_gettime(CLOCK_REALTIME, &real) ||
+	    clock_gettime(CLOCK_BOOTTIME, &boot))
+		return true;
+	/* Both instants on the boot clock, which /proc's starttime uses. */
+	written = timespec_sec(&st.st_mtim) - (timespec_sec(&real) -
+	    timespec_sec(&boot));
+	started = (double)ps.starttime / (double)sysconf(_SC_CLK_TCK);
+	return started <= written + 1.0;
+}
+
+/* The lock is held: find whose it is, the pidfile being the first word. */
+static pid_t
+find_holder(const char *path)
+{
+	pid_t pid;
+
+	if (pidfile_read(path, &pid) == 0 && proc_alive(pid))
+		return pid;
+	return 0;
+}
+
+static void
+nap(void)
+{
+	struct timespec ts = { 0, HOLDER_NAP_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* We hold the lock; refuse if the daemon named in it merely dropped it. */
+static int
+check_unlocked(int fd, pid_t *holder)
+{
+	struct stat st;
+	pid_t pid;
+
+	if (fstat(fd, &st) == -1)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (read_pid_fd(fd, &pid) == 0 && pid != getpid() &&
+	    pidfile_names_live(fd, pid)) {
+		*holder = pid;
+		errno = EEXIST;
+		return -1;
+	}
+	return 0;
+}
+
+int
+pidfile_take(const char *path, pid_t *holder)
+{
+	bool created;
+	int waited;
+
+	*holder = 0;
+	/*
+	 * Between a winner's lock and its write, the file is empty or holds a
+	 * stale pid: a loser waits, bounded, to name the winner.
+	 */
+	for (waited = 0; waited <= HOLDER_WAIT_MS; waited += HOLDER_NAP_MS) {
+		int fd = lock_open(path, O_RDWR | O_NOFOLLOW, PIDFILE_MODE,
+		    &created);
+		if (fd >= 0) {
+			if (check_unlocked(fd, holder) == -1) {
+				int e = errno;
+
+				close(fd);
+				errno = e;
+				return -1;
+			}
+			return fd;
+		}
+		if (errno != EWOULDBLOCK)
+			return -1;
+		if ((*holder = find_holder(path)) != 0)
+			break;
+		nap();
+	}
+	if (*holder == 0)
+		*holder = lock_holder(path);
+	errno = EEXIST;
+	return -1;
+}
+
+int
+pidfile_store(int fd, pid_t pid)
+{
+	char buf[PID_MAXLEN + 2];
+	int len;
+
+	len = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)len, 0) != len)
+		return -1;
+	/* 0644 whatever the umask or an earlier file's mode. */
+	return fchmod(fd, PIDFILE_MODE);
+}

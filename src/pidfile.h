@@ -1,0 +1,34 @@
+/*
+ * The pidfile: locked for the daemon's lifetime, holding its pid.
+ */
+#ifndef DAEMONIZE_PIDFILE_H
+#define DAEMONIZE_PIDFILE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/*
+ * Lock path for a new daemon, creating it. Returns the descriptor, or -1
+ * with errno: EEXIST when a daemon runs (its pid in *holder, 0 if unknown),
+ * ELOOP for a symbolic link, EFTYPE-like EINVAL for a non-regular file, or
+ * the error of open(2).
+ */
+int pidfile_take(const char *path, pid_t *holder);
+
+/* Make the file hold pid and a newline, mode 0644; -1 with errno. */
+int pidfile_store(int fd, pid_t pid);
+
+/*
+ * The pid in path: 0, or -1 with errno ENOENT (no file), EAGAIN (empty) or
+ * EINVAL (not a pid), or the error of open(2) or read(2).
+ */
+int pidfile_read(const char *path, pid_t *pid);
+
+/*
+ * The liveness rule for a pidfile that is not locked: pid is alive, not a
+ * zombie, and started no later than 1 second after the file (open at fd)
+ * was last written, so that a reused pid is not taken for the daemon.
+ */
+bool pidfile_names_live(int fd, pid_t pid);
+
+#endif

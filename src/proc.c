@@ -1,0 +1,89 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+/* The fields after "pid (comm) ", numbered as in proc(5). */
+#define FIELD_FIRST	3
+#define FIELD_STARTTIME	22
+
+static int
+parse_fields(char *p, struct proc_stat *ps)
+{
+	char *save, *tok, *end;
+	int field;
+
+	for (field = FIELD_FIRST; field <= FIELD_STARTTIME; field++) {
+		if ((tok = strtok_r(field == FIELD_FIRST ? p : NULL, " ",
+		    &save)) == NULL)
+			return -1;
+		errno = 0;
+		switch (field) {
+		case 3:
+			ps->state = tok[0];
+			continue;
+		case 4:
+			ps->ppid = (pid_t)strtol(tok, &end, 10);
+			break;
+		case 5:
+			ps->pgrp = (pid_t)strtol(tok, &end, 10);
+			break;
+		case 6:
+			ps->session = (pid_t)strtol(tok, &end, 10);
+			break;
+		case 7:
+			ps->tty_nr = (int)strtol(tok, &end, 10);
+			break;
+		case FIELD_STARTTIME:
+			ps->starttime = strtoull(tok, &end, 10);
+			break;
+		default:
+			continue;
+		}
+		if (errno != 0 || (*end != '\0' && *end != '\n'))
+			return -1;
+	}
+	return 0;
+}
+
+int
+proc_stat(pid_t pid, struct proc_stat *ps)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		errno = n == 0 ? ENOENT : errno;
+		return -1;
+	}
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: it ends at the last ')'. */
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' ||
+	    parse_fields(p + 2, ps) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+bool
+proc_alive(pid_t pid)
+{
+	struct proc_stat ps;
+
+	if (proc_stat(pid, &ps) == 0)
+		return ps.state != 'Z' && ps.state != 'X';
+	/* Without a usable /proc, existence is all we can tell. */
+	return errno != ENOENT && (kill(pid, 0) == 0 || errno == EPERM);
+}

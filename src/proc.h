@@ -1,0 +1,25 @@
+/*
+ * What /proc/PID/stat says of a process.
+ */
+#ifndef DAEMONIZE_PROC_H
+#define DAEMONIZE_PROC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct proc_stat {
+	char state;			/* R S D Z T ... */
+	pid_t ppid;
+	pid_t pgrp;
+	pid_t session;
+	int tty_nr;
+	unsigned long long starttime;	/* clock ticks after boot */
+};
+
+/* 0 and *ps filled, or -1 with errno (ENOENT: no such process). */
+int proc_stat(pid_t pid, struct proc_stat *ps);
+
+/* The process exists and is not a zombie. */
+bool proc_alive(pid_t pid);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * Messages, and the verdict: how the daemon's side tells the caller which
+ * set-up step failed. The verdict travels over a close-on-exec pipe, so the
+ * caller reading end of file with no verdict means the exec succeeded.
+ */
+#ifndef DAEMONIZE_REPORT_H
+#define DAEMONIZE_REPORT_H
+
+#include <stdarg.h>
+#include <sys/types.h>
+
+#include "launch.h"
+
+enum step {
+	STEP_NONE = 0,
+	STEP_SETSID,
+	STEP_FORK,
+	STEP_PIDFILE_OPEN,
+	STEP_PIDFILE_SYMLINK,
+	STEP_PIDFILE_NOTREG,
+	STEP_PIDFILE_HELD,	/* pid: the running daemon, or 0 if unknown */
+	STEP_PIDFILE_WRITE,
+	STEP_LOCKFILE_OPEN,
+	STEP_LOCKFILE_HELD,	/* pid: the holder, or 0 if unknown */
+	STEP_DEVNULL,
+	STEP_STDOUT_OPEN,
+	STEP_STDERR_OPEN,
+	STEP_STDOUT_CHOWN,
+	STEP_STDERR_CHOWN,
+	STEP_STDIO,
+	STEP_FDS,
+	STEP_ENV,
+	STEP_GROUPS,
+	STEP_SETGID,
+	STEP_SETUID,
+	STEP_CHDIR,
+	STEP_EXEC,
+};
+
+struct verdict {
+	int step;		/* enum step */
+	int err;		/* errno of the failure, or 0 */
+	pid_t pid;		/* see enum step */
+};
+
+/* "daemonize: " and the formatted text, as one line on stderr. */
+void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same on descriptor fd. */
+void msg_to(int fd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+void vmsg_to(int fd, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+/* Daemon's side: write the verdict (one atomic pipe write). */
+void report_send(int fd, const struct verdict *v);
+/* Caller's side: 1 with *v filled, or 0 on end of file (the exec happened). */
+int report_receive(int fd, struct verdict *v);
+/* Say on fd why the start failed; returns the exit code for it. */
+int report_explain(int fd, const struct launch *l, const struct verdict *v);
+
+#endif

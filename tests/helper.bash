@@ -1,0 +1,135 @@
+# Shared by every tests/*.bats file: load it with `load helper`.
+#
+# Scratch files live under $BATS_TEST_TMPDIR; every process a test starts is
+# killed by pid in teardown (track it, or leave its pid in a *.pid file
+# there); waits are bounded polls, never fixed sleeps.
+
+bats_require_minimum_version 1.5.0
+
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+: "${DAEMONIZE:=$BATS_TEST_DIRNAME/../daemonize}"
+DAEMONIZE=$(cd "$(dirname "$DAEMONIZE")" && pwd)/$(basename "$DAEMONIZE")
+export DAEMONIZE
+
+# Poll budget: POLL_TRIES times POLL_NAP seconds (5 s by default).
+: "${POLL_TRIES:=500}"
+: "${POLL_NAP:=0.01}"
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return
+	: >"$BATS_TEST_TMPDIR/.tracked"
+}
+
+teardown() {
+	local pid f
+	# Every daemon a test may have left: tracked pids and pidfile contents.
+	for f in "$BATS_TEST_TMPDIR"/.tracked "$BATS_TEST_TMPDIR"/*.pid; do
+		[ -f "$f" ] || continue
+		while read -r pid; do
+			[[ $pid =~ ^[0-9]+$ ]] && kill -KILL "$pid" 2>/dev/null
+		done <"$f"
+	done
+	return 0
+}
+
+# daemonize, run as the tests run it.
+dz() {
+	"$DAEMONIZE" "$@"
+}
+
+# Remember pid so teardown kills it.
+track() {
+	echo "$1" >>"$BATS_TEST_TMPDIR/.tracked"
+}
+
+# poll CMD...: run CMD until it succeeds, at most POLL_TRIES times.
+poll() {
+	local i
+	for ((i = 0; i < POLL_TRIES; i++)); do
+		"$@" && return 0
+		sleep "$POLL_NAP"
+	done
+	echo "poll: gave up waiting for: $*" >&2
+	return 1
+}
+
+# Field N of /proc/PID/stat, numbered as in proc(5) (1 is the pid).
+stat_field() {
+	local pid=$1 n=$2 line rest
+	line=$(<"/proc/$pid/stat") || return 1
+	rest=${line##*) }	# comm may hold spaces: cut after its last ')'
+	# shellcheck disable=SC2086
+	set -- $rest
+	shift $((n - 3))
+	echo "$1"
+}
+
+# The value of "Name:" in /proc/PID/status.
+status_field() {
+	awk -v k="$2:" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' \
+	    "/proc/$1/status"
+}
+
+# The process exists and is not a zombie.
+alive() {
+	local state
+	state=$(stat_field "$1" 3 2>/dev/null) || return 1
+	[ "$state" != Z ] && [ "$state" != X ]
+}
+
+dead() {
+	! alive "$1"
+}
+
+# Wait until pid is gone (or a zombie).
+wait_dead() {
+	poll dead "$1"
+}
+
+# The pid in FILE, once FILE holds one.
+pid_in() {
+	local pid
+	pid=$(<"$1") || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	echo "$pid"
+}
+
+# What descriptor N of PID points at.
+fd_target() {
+	readlink "/proc/$1/fd/$2"
+}
+
+# The open flags (octal, as fdinfo shows them) of descriptor N of PID.
+fd_flags() {
+	awk '$1 == "flags:" { print $2 }' "/proc/$1/fdinfo/$2"
+}
+
+# The access mode of descriptor N of PID: rdonly, wronly or rdwr.
+fd_access() {
+	local f
+	f=$(fd_flags "$1" "$2") || return 1
+	case $((8#$f & 3)) in
+	0) echo rdonly ;;
+	1) echo wronly ;;
+	2) echo rdwr ;;
+	esac
+}
+
+# The descriptors PID has open, sorted, one line.
+fd_list() {
+	ls "/proc/$1/fd" | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+
+# True when the suite runs in its own PID namespace (tests/run does that when
+# it can), where orphans are reparented to pid 1, the namespace's init.
+in_pid_namespace() {
+	[ "${DAEMONIZE_TEST_PIDNS:-}" = 1 ]
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root (CI runs the suite as root)"
+}
+
