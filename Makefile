@@ -63,7 +63,7 @@ check: daemonize
 	BATS="$(BATS)" tests/run
 
 demo: daemonize
-	tests/demo
+	examples/demo
 
 clean:
 	rm -f daemonize $(OBJS)
