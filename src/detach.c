@@ -34,6 +34,8 @@ extern char **environ;
 static void
 undo(struct launch *l)
 {
+	if (l->switched)
+		(void)user_regain_root();
 	if (l->pid_fd >= 0)
 		(void)unlink(l->pidfile);
 	if (l->lock_fd >= 0 && l->lock_fd != l->pid_fd && l->lock_created)
@@ -118,11 +120,12 @@ take_lockfile(struct launch *l)
 	verbose(l, "locked lockfile '%s'", l->opt->lockfile);
 }
 
+/* Without O_APPEND for --truncate, which happens just before the exec. */
 static int
 open_log(const char *path, bool truncate, bool *created)
 {
 	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY |
-	    (truncate ? O_TRUNC : O_APPEND);
+	    (truncate ? 0 : O_APPEND);
 
 	for (;;) {
 		int fd = open(path, flags | O_CREAT | O_EXCL, LOG_MODE);
@@ -214,6 +217,19 @@ redirect_stdio(struct launch *l)
 		move_fd(l, out, STDOUT_FILENO);
 	if (err >= 0)
 		move_fd(l, err, STDERR_FILENO);
+}
+
+/* Late, so a start that fails in set-up leaves an old log as it was. */
+static void
+truncate_logs(struct launch *l)
+{
+	if (!l->opt->truncate)
+		return;
+	if (l->out != NULL && ftruncate(STDOUT_FILENO, 0) == -1)
+		fail(l, STEP_STDOUT_OPEN, errno, 0);
+	if (l->err != NULL && l->err_fd != l->out_fd &&
+	    ftruncate(STDERR_FILENO, 0) == -1)
+		fail(l, STEP_STDERR_OPEN, errno, 0);
 }
 
 static int
@@ -325,6 +341,7 @@ switch_user(struct launch *l)
 	case USER_OK:
 		break;
 	}
+	l->switched = true;
 	verbose(l, "running as user '%s' (uid %ld)", l->user.name,
 	    (long)l->user.uid);
 }
@@ -385,6 +402,7 @@ setup_and_exec(struct launch *l)
 	if (chdir(l->dir) == -1)
 		fail(l, STEP_CHDIR, errno, 0);
 	inherit_descriptors(l);
+	truncate_logs(l);
 	reset_signals();
 	exec_command(l);
 }

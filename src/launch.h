@@ -34,6 +34,8 @@ struct launch {
 	int out_fd;
 	int err_fd;		/* == out_fd when both name one file */
 
+	bool switched;		/* user_switch() done: undo needs root back */
+
 	/* What this run created, to be removed if the start fails. */
 	bool lock_created;
 	bool out_created;

@@ -137,15 +137,26 @@ user_export(const struct user *u)
 	return 0;
 }
 
+/*
+ * The saved set-user-ID stays 0: execve(2) copies the effective ID over it,
+ * so the command never holds root, while a start that fails before the exec
+ * can still take root back to remove its root-owned pidfile.
+ */
 enum user_step
 user_switch(const struct user *u)
 {
 	/* The group list first, while we still have the right to set it. */
 	if (setgroups((size_t)u->ngroups, u->groups) == -1)
 		return USER_GROUPS;
-	if (setgid(u->gid) == -1)
+	if (setresgid(u->gid, u->gid, u->gid) == -1)
 		return USER_SETGID;
-	if (setuid(u->uid) == -1)
+	if (setresuid(u->uid, u->uid, 0) == -1)
 		return USER_SETUID;
 	return USER_OK;
+}
+
+int
+user_regain_root(void)
+{
+	return seteuid(0);
 }

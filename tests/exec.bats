@@ -1,0 +1,183 @@
+#!/usr/bin/env bats
+# Finding and executing COMMAND: exit codes and messages of every start
+# failure, with nothing left behind; PATH lookup, relative paths, arguments.
+
+load helper
+
+# A word only this test's processes carry on their command line.
+tag() {
+	echo "dz-exec-$BATS_TEST_NUMBER-$$"
+}
+
+no_process() {
+	! pgrep -f -- "$1" >/dev/null
+}
+
+# The scratch directory's entries, hidden ones included.
+listing() {
+	ls -A "${1:-.}"
+}
+
+# A failed start left nothing: the directory holds what it held before, and
+# no process carries the tag.
+left_nothing() {
+	local before=$1 tag=$2
+	assert_equal "$(listing)" "$before"
+	poll no_process "$tag"
+}
+
+# fails CODE MESSAGE: the start failed with exactly that one line.
+fails() {
+	assert_failure "$1"
+	assert_output "daemonize: $2"
+}
+
+script() {
+	local path=$1
+	shift
+	mkdir -p "$(dirname "$path")"
+	printf '%s\n' "$@" >"$path"
+	chmod 755 "$path"
+}
+
+@test "a command not in PATH exits 127" {
+	t=$(tag)
+	before=$(listing)
+	run -127 dz -p x.pid -l x.lock -o x.log nosuchcmd "$t"
+	fails 127 "cannot execute 'nosuchcmd': No such file or directory"
+	left_nothing "$before" "$t"
+}
+
+@test "a command path that does not exist exits 127" {
+	t=$(tag)
+	before=$(listing)
+	run -127 dz -p x.pid -o x.log ./nosuch/cmd "$t"
+	fails 127 "cannot execute './nosuch/cmd': No such file or directory"
+	left_nothing "$before" "$t"
+	run -127 dz -p x.pid -o x.log /no/such/cmd "$t"
+	fails 127 "cannot execute '/no/such/cmd': No such file or directory"
+	left_nothing "$before" "$t"
+}
+
+@test "a file without execute permission exits 126" {
+	t=$(tag)
+	printf '#!/bin/sh\nsleep 300\n' >noexec
+	chmod 644 noexec
+	before=$(listing)
+	run dz -p x.pid -o x.log ./noexec "$t"
+	fails 126 "cannot execute './noexec': Permission denied"
+	left_nothing "$before" "$t"
+}
+
+@test "a directory as the command exits 126" {
+	t=$(tag)
+	mkdir adir
+	before=$(listing)
+	run dz -p x.pid -o x.log ./adir "$t"
+	fails 126 "cannot execute './adir': Is a directory"
+	left_nothing "$before" "$t"
+}
+
+@test "a script whose interpreter is missing exits 127 naming the interpreter" {
+	t=$(tag)
+	script script '#!/no/such/interp' 'sleep 300'
+	before=$(listing)
+	run -127 dz -p x.pid -l x.lock -o x.log -e x.err ./script "$t"
+	fails 127 "cannot run interpreter '/no/such/interp' of './script': No such file or directory"
+	left_nothing "$before" "$t"
+}
+
+@test "a script without a #! line runs under /bin/sh" {
+	# $0 of the script is /bin/sh's operand, the script itself.
+	script plain 'echo "ran $# $1" >"$DZ_OUT"'
+	DZ_OUT=$BATS_TEST_TMPDIR/ran dz -p p.pid ./plain one
+	poll test -s ran
+	assert_equal "$(<ran)" "ran 1 one"
+}
+
+@test "-c to a missing directory exits 125 naming the path as given" {
+	t=$(tag)
+	before=$(listing)
+	run dz -p x.pid -l x.lock -o x.log -c nodir sh -c 'sleep 300; :' "$t"
+	fails 125 "cannot change directory to 'nodir': No such file or directory"
+	left_nothing "$before" "$t"
+	run dz -p x.pid -c ../nodir/sub sh -c 'sleep 300; :' "$t"
+	fails 125 "cannot change directory to '../nodir/sub': No such file or directory"
+	left_nothing "$before" "$t"
+}
+
+@test "a failing start without -o or -e creates no file" {
+	t=$(tag)
+	mkdir wd
+	script script '#!/no/such/interp'
+	before=$(listing)
+	run -127 dz -c wd ./script "$t"
+	assert_failure 127
+	left_nothing "$before" "$t"
+	assert_equal "$(listing wd)" ""
+	run dz -c nodir sh -c 'sleep 300; :' "$t"
+	assert_failure 125
+	left_nothing "$before" "$t"
+}
+
+@test "the command is looked up in the caller's PATH" {
+	script bin/dz-probe '#!/bin/sh' 'echo "probe $*" >"$DZ_OUT"'
+	# Not found without the directory in PATH.
+	run -127 dz dz-probe x
+	fails 127 "cannot execute 'dz-probe': No such file or directory"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH DZ_OUT=$BATS_TEST_TMPDIR/out \
+	    dz -p p.pid dz-probe x
+	poll test -s out
+	assert_equal "$(<out)" "probe x"
+}
+
+@test "the caller's PATH is searched in order" {
+	script first/dz-which '#!/bin/sh' 'echo first >"$DZ_OUT"'
+	script second/dz-which '#!/bin/sh' 'echo second >"$DZ_OUT"'
+	PATH=$BATS_TEST_TMPDIR/second:$BATS_TEST_TMPDIR/first:$PATH \
+	    DZ_OUT=$BATS_TEST_TMPDIR/out dz -p p.pid dz-which
+	poll test -s out
+	assert_equal "$(<out)" "second"
+}
+
+@test "a relative command path is resolved against the caller's directory" {
+	script bin/x '#!/bin/sh' 'echo caller >"$DZ_OUT"'
+	# The daemon's own directory has a bin/x too; it must not be the one.
+	script wd/bin/x '#!/bin/sh' 'echo daemon >"$DZ_OUT"'
+	DZ_OUT=$BATS_TEST_TMPDIR/out dz -p p.pid ./bin/x
+	poll test -s out
+	assert_equal "$(<out)" "caller"
+	rm out
+	DZ_OUT=$BATS_TEST_TMPDIR/out dz -p q.pid -c wd ./bin/x
+	poll test -s out
+	assert_equal "$(<out)" "caller"
+	rm out
+	mkdir sub
+	(cd sub && DZ_OUT=$BATS_TEST_TMPDIR/out dz -p ../r.pid -c ../wd ../bin/x)
+	poll test -s out
+	assert_equal "$(<out)" "caller"
+}
+
+@test "arguments are passed exactly" {
+	# Globs would match in the daemon's directory, /.
+	dz -p a.pid -o args.log sh -c 'printf "%s\n" "$@"' sh \
+	    'a b' '' '*' '/*' '?' '[a-z]*' '$HOME' '  lead' 'trail  ' \
+	    "x'y\"z" 'back\slash' '-n' '--' 'tab	in'
+	pid=$(pid_in a.pid)
+	wait_dead "$pid"
+	expected=$(printf '%s\n' 'a b' '' '*' '/*' '?' '[a-z]*' '$HOME' \
+	    '  lead' 'trail  ' "x'y\"z" 'back\slash' '-n' '--' 'tab	in')
+	assert_equal "$(<args.log)" "$expected"
+	assert_equal "$(wc -l <args.log)" 14
+}
+
+@test "the command is exec'd in the daemon's own process" {
+	dz -p s.pid sleep 3017
+	pid=$(pid_in s.pid)
+	assert_equal "$(tr '\0' ' ' <"/proc/$pid/cmdline")" "sleep 3017 "
+	assert_equal "$(readlink "/proc/$pid/exe")" "$(readlink -f "$(command -v sleep)")"
+	# The only process of this start: no daemonize left waiting around it.
+	assert_equal "$(pgrep -f -- 'sleep 3017')" "$pid"
+	ppid=$(stat_field "$pid" 4)
+	assert_not_equal "$(readlink "/proc/$ppid/exe")" "$DAEMONIZE"
+}

@@ -1,0 +1,202 @@
+#!/usr/bin/env bats
+# Log files of -o and -e: append or truncate, one shared file for one path,
+# their mode, relative paths, and failures to open them.
+
+load helper
+
+O_APPEND=02000
+
+tag() {
+	echo "dz-logs-$BATS_TEST_NUMBER-$$"
+}
+
+no_process() {
+	! pgrep -f -- "$1" >/dev/null
+}
+
+# Start a short command with pidfile PIDFILE and wait until it has exited,
+# so its output is complete.
+run_to_end() {
+	local pidfile=$1 pid
+	shift
+	dz -p "$pidfile" "$@"
+	pid=$(pid_in "$pidfile")
+	wait_dead "$pid"
+}
+
+has_line() {
+	grep -qxF -- "$2" "$1"
+}
+
+appends() {
+	local f
+	f=$(fd_flags "$1" "$2") || return 1
+	(((8#$f & O_APPEND) != 0))
+}
+
+@test "-o and -e append to existing files" {
+	printf 'old out\n' >out.log
+	printf 'old err\n' >err.log
+	run_to_end a.pid -o out.log -e err.log sh -c 'echo new out; echo new err >&2'
+	assert_equal "$(<out.log)" $'old out\nnew out'
+	assert_equal "$(<err.log)" $'old err\nnew err'
+	# A second start appends again.
+	run_to_end b.pid -o out.log -e err.log sh -c 'echo more out; echo more err >&2'
+	assert_equal "$(<out.log)" $'old out\nnew out\nmore out'
+	assert_equal "$(<err.log)" $'old err\nnew err\nmore err'
+}
+
+@test "-a is accepted and appends" {
+	printf 'old out\n' >out.log
+	printf 'old err\n' >err.log
+	run_to_end a.pid -a -o out.log -e err.log sh -c 'echo new out; echo new err >&2'
+	assert_equal "$(<out.log)" $'old out\nnew out'
+	assert_equal "$(<err.log)" $'old err\nnew err'
+	run_to_end b.pid --append -o out.log sh -c 'echo more'
+	assert_equal "$(<out.log)" $'old out\nnew out\nmore'
+}
+
+@test "--truncate truncates the log files" {
+	printf 'old out line that is long\n' >out.log
+	printf 'old err line that is long\n' >err.log
+	run_to_end a.pid --truncate -o out.log -e err.log sh -c 'echo new; echo bad >&2'
+	assert_equal "$(<out.log)" "new"
+	assert_equal "$(<err.log)" "bad"
+}
+
+@test "stdout and stderr go to /dev/null only where no log is given" {
+	dz -p a.pid -o out.log sleep 3021
+	pid=$(pid_in a.pid)
+	assert_equal "$(fd_target "$pid" 1)" "$BATS_TEST_TMPDIR/out.log"
+	assert_equal "$(fd_target "$pid" 2)" /dev/null
+	dz -p b.pid -e err.log sleep 3022
+	pid=$(pid_in b.pid)
+	assert_equal "$(fd_target "$pid" 1)" /dev/null
+	assert_equal "$(fd_target "$pid" 2)" "$BATS_TEST_TMPDIR/err.log"
+}
+
+@test "the same path for -o and -e shares one open file" {
+	# With O_TRUNC and no O_APPEND, two separate opens would each write
+	# from offset 0 and overwrite each other.
+	printf 'previous content, longer than the new\n' >both.log
+	dz --truncate -p a.pid -o both.log -e both.log \
+	    sh -c 'echo aaaa; echo bb >&2; echo c; exec sleep 3023'
+	pid=$(pid_in a.pid)
+	poll has_line both.log c
+	assert_equal "$(<both.log)" $'aaaa\nbb\nc'
+	assert_equal "$(fd_target "$pid" 1)" "$BATS_TEST_TMPDIR/both.log"
+	assert_equal "$(fd_target "$pid" 2)" "$BATS_TEST_TMPDIR/both.log"
+}
+
+@test "the same file under two spellings for -o and -e is shared too" {
+	mkdir sub
+	dz --truncate -p a.pid -o both.log -e sub/../both.log \
+	    sh -c 'echo aaaa; echo bb >&2; echo c; exec sleep 3024'
+	pid=$(pid_in a.pid)
+	poll has_line both.log c
+	assert_equal "$(<both.log)" $'aaaa\nbb\nc'
+}
+
+@test "a log file is created with mode 0666 minus the umask" {
+	run_to_end a.pid -o def.log -e deferr.log true
+	assert_equal "$(stat -c %a def.log)" 644
+	assert_equal "$(stat -c %a deferr.log)" 644
+	run_to_end b.pid -m 027 -o m027.log -e m027err.log true
+	assert_equal "$(stat -c %a m027.log)" 640
+	assert_equal "$(stat -c %a m027err.log)" 640
+	run_to_end c.pid -m 0 -o m0.log true
+	assert_equal "$(stat -c %a m0.log)" 666
+	run_to_end d.pid -m 0777 -o m777.log true
+	assert_equal "$(stat -c %a m777.log)" 0
+}
+
+@test "the caller's umask does not change the log file mode" {
+	umask 077
+	run_to_end a.pid -o def.log true
+	assert_equal "$(stat -c %a def.log)" 644
+	umask 0
+	run_to_end b.pid -m 027 -o m027.log true
+	assert_equal "$(stat -c %a m027.log)" 640
+}
+
+@test "an existing log file keeps its mode" {
+	printf 'x\n' >keep.log
+	chmod 600 keep.log
+	run_to_end a.pid -m 0 -o keep.log true
+	assert_equal "$(stat -c %a keep.log)" 600
+}
+
+@test "-o in a missing directory exits 125 and leaves nothing" {
+	t=$(tag)
+	before=$(ls -A)
+	run dz -p x.pid -l x.lock -o nodir/out.log sh -c 'sleep 300; :' "$t"
+	assert_failure 125
+	assert_output "daemonize: cannot open log file 'nodir/out.log': No such file or directory"
+	assert_equal "$(ls -A)" "$before"
+	poll no_process "$t"
+}
+
+@test "-e in a missing directory exits 125 and removes the -o file it created" {
+	t=$(tag)
+	before=$(ls -A)
+	run dz -p x.pid -o out.log -e nodir/err.log sh -c 'sleep 300; :' "$t"
+	assert_failure 125
+	assert_output "daemonize: cannot open log file 'nodir/err.log': No such file or directory"
+	assert_equal "$(ls -A)" "$before"
+	poll no_process "$t"
+}
+
+@test "a failed start keeps an existing log file and its content" {
+	t=$(tag)
+	printf 'old\n' >out.log
+	run -127 dz -p x.pid -o out.log -e err.log ./nosuch "$t"
+	assert_output "daemonize: cannot execute './nosuch': No such file or directory"
+	assert_equal "$(<out.log)" old
+	assert_file_not_exists err.log
+	assert_file_not_exists x.pid
+	printf '#!/no/such/interp\n' >script
+	chmod 755 script
+	run -127 dz --truncate -p x.pid -o out.log -e err.log ./script "$t"
+	assert_output "daemonize: cannot run interpreter '/no/such/interp' of './script': No such file or directory"
+	assert_file_exists out.log
+	assert_file_not_exists err.log
+	assert_file_not_exists x.pid
+	poll no_process "$t"
+}
+
+@test "relative log paths are resolved against the caller's directory" {
+	mkdir wd sub
+	(cd sub && run_to_end ../a.pid -c ../wd -o out.log -e ../err.log \
+	    sh -c 'echo to out; echo to err >&2')
+	assert_equal "$(<sub/out.log)" "to out"
+	assert_equal "$(<err.log)" "to err"
+	assert_equal "$(ls -A wd)" ""
+}
+
+@test "log descriptors are O_APPEND by default and not with --truncate" {
+	dz -p a.pid -o out.log -e err.log sleep 3025
+	pid=$(pid_in a.pid)
+	appends "$pid" 1
+	appends "$pid" 2
+	assert_equal "$(fd_access "$pid" 1)" wronly
+	assert_equal "$(fd_access "$pid" 2)" wronly
+	dz -p b.pid -a -o both.log -e both.log sleep 3026
+	pid=$(pid_in b.pid)
+	appends "$pid" 1
+	appends "$pid" 2
+	dz -p c.pid --truncate -o tout.log -e terr.log sleep 3027
+	pid=$(pid_in c.pid)
+	run appends "$pid" 1
+	assert_failure
+	run appends "$pid" 2
+	assert_failure
+	assert_equal "$(fd_access "$pid" 1)" wronly
+}
+
+@test "--truncate leaves an old log alone when set-up fails before the exec" {
+	printf 'old\n' >out.log
+	run -125 dz --truncate -p x.pid -o out.log -c nodir true
+	assert_output "daemonize: cannot change directory to 'nodir': No such file or directory"
+	assert_equal "$(<out.log)" old
+	assert_file_not_exists x.pid
+}

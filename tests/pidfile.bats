@@ -1,0 +1,337 @@
+#!/usr/bin/env bats
+# -p: the pidfile is written before daemonize returns, locked for the
+# daemon's lifetime, refused when it names a running daemon (by its lock, or
+# by the liveness rule), taken over when stale, and gone after a failed start.
+
+load helper
+
+# "MAJ:MIN:INODE" of FILE as /proc/locks shows it (major and minor in hex).
+lock_key() {
+	local maj min ino
+	read -r maj min ino < <(stat -c '%Hd %Ld %i' "$1") || return 1
+	printf '%02x:%02x:%s\n' "$maj" "$min" "$ino"
+}
+
+# The pids /proc/locks shows holding an FLOCK WRITE lock on FILE, one a line
+# (waiters, "N: -> FLOCK ...", are not holders).
+flock_pids() {
+	local key
+	key=$(lock_key "$1") || return 1
+	awk -v k="$key" '$2 == "FLOCK" && $3 == "ADVISORY" && $4 == "WRITE" &&
+	    $6 == k && $7 == "0" && $8 == "EOF" { print $5 }' /proc/locks
+}
+
+unlocked() {
+	[ -z "$(flock_pids "$1")" ]
+}
+
+# The descriptors of PID that point at FILE, space-separated.
+fds_on() {
+	local want fd out=()
+	want=$(realpath "$2") || return 1
+	for fd in /proc/"$1"/fd/*; do
+		[ "$(readlink "$fd")" = "$want" ] && out+=("${fd##*/}")
+	done
+	echo "${out[*]}"
+}
+
+# Pids of live processes whose command line is exactly the words given.
+procs() {
+	local want="$*" f pid cmd
+	for f in /proc/[0-9]*/cmdline; do
+		{ cmd=$(tr '\0' ' ' <"$f"); } 2>/dev/null || continue
+		pid=${f#/proc/}
+		pid=${pid%/cmdline}
+		[ "$cmd" = "$want " ] && alive "$pid" && echo "$pid"
+	done
+	return 0
+}
+
+nprocs() {
+	procs "$@" | wc -l
+}
+
+# FILE holds exactly TEXT (trailing newlines count).
+holds() {
+	local c=
+	[ -f "$1" ] || { echo "holds: no file '$1'" >&2; return 1; }
+	IFS= read -r -d '' c <"$1" || true
+	[ "$c" = "$2" ] && return 0
+	printf 'holds: %s has %q, not %q\n' "$1" "$c" "$2" >&2
+	return 1
+}
+
+# A pid whose process has exited and been reaped.
+dead_pid() {
+	local p
+	sh -c ':' &
+	p=$!
+	wait "$p"
+	echo "$p"
+}
+
+# A child of PID, once it has one.
+child_of() {
+	local s
+	for s in /proc/[0-9]*/stat; do
+		s=${s#/proc/}
+		s=${s%/stat}
+		[ "$(stat_field "$s" 4 2>/dev/null)" = "$1" ] && echo "$s" &&
+		    return 0
+	done
+	return 1
+}
+
+is_zombie() {
+	[ "$(stat_field "$1" 3 2>/dev/null)" = Z ]
+}
+
+@test "the pidfile holds the daemon's pid as soon as daemonize returns, 100 times" {
+	local i pid content pids=()
+	local re=$'^[1-9][0-9]*\n$'
+	for ((i = 1; i <= 100; i++)); do
+		dz -p "n$i.pid" sleep 300 || fail "start $i failed"
+		content=
+		IFS= read -r -d '' content <"n$i.pid" || true
+		[[ $content =~ $re ]] ||
+		    fail "start $i: pidfile holds '$content', not 'PID\\n'"
+		pid=${content%$'\n'}
+		alive "$pid" || fail "start $i: pid $pid is not alive"
+		[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "sleep 300 " ] ||
+		    fail "start $i: pid $pid is not the daemon"
+		pids+=("$pid")
+	done
+	assert_equal "$(printf '%s\n' "${pids[@]}" | sort -u | wc -l)" 100
+	kill "${pids[@]}"
+	for pid in "${pids[@]}"; do
+		wait_dead "$pid"
+	done
+}
+
+@test "the pidfile has mode 0644 whatever the caller's umask" {
+	(umask 077 && dz -p m.pid sleep 300)
+	assert_equal "$(stat -c %a m.pid)" 644
+	pid=$(pid_in m.pid)
+	alive "$pid"
+}
+
+@test "a stale pidfile with mode 0600 becomes 0644" {
+	dpid=$(dead_pid)
+	(umask 077 && echo "$dpid" >s.pid)
+	assert_equal "$(stat -c %a s.pid)" 600
+	(umask 077 && dz -p s.pid sleep 300)
+	assert_equal "$(stat -c %a s.pid)" 644
+	pid=$(pid_in s.pid)
+	assert_not_equal "$pid" "$dpid"
+	alive "$pid"
+}
+
+@test "a relative pidfile is resolved against the caller's directory" {
+	name=rel-$$-$BATS_TEST_NUMBER.pid
+	assert_file_not_exists "/$name"
+	mkdir -p sub/dir
+	cd sub
+	dz -p "$name" sleep 300
+	pid=$(pid_in "$BATS_TEST_TMPDIR/sub/$name")
+	track "$pid"
+	assert_file_not_exists "/$name"
+	assert_equal "$(readlink "/proc/$pid/cwd")" /
+	holds "$name" "$pid"$'\n'
+	# Also with -c elsewhere: the pidfile is not put in the daemon's dir.
+	dz -c "$BATS_TEST_TMPDIR/sub/dir" -p "../$name.2" sleep 300
+	pid2=$(pid_in "$BATS_TEST_TMPDIR/$name.2")
+	track "$pid2"
+	assert_file_not_exists "$BATS_TEST_TMPDIR/sub/$name.2"
+	assert_equal "$(readlink "/proc/$pid2/cwd")" "$(realpath dir)"
+}
+
+@test "the daemon holds the pidfile's lock for its lifetime" {
+	dz -p l.pid sleep 300
+	pid=$(pid_in l.pid)
+	fds=$(fds_on "$pid" l.pid)
+	[ -n "$fds" ] || fail "no descriptor of $pid points at l.pid: $(ls -l /proc/$pid/fd)"
+	assert_equal "$(wc -w <<<"$fds")" 1
+	assert_equal "$(flock_pids l.pid)" "$pid"
+	grep -E "^[0-9]+: FLOCK  ADVISORY  WRITE $pid $(lock_key l.pid) 0 EOF\$" /proc/locks
+	# The lock goes with the daemon.
+	kill "$pid"
+	wait_dead "$pid"
+	poll unlocked l.pid
+}
+
+@test "a second start on a held pidfile fails, touches nothing, runs nothing" {
+	dz -p h.pid -o h.log sh -c 'echo first; exec sleep 300'
+	pid=$(pid_in h.pid)
+	poll grep -qx first h.log
+	run --separate-stderr dz -p h.pid -o h.log -e h.err --truncate \
+	    -c "$PWD" sh -c 'touch ran; echo second; exec sleep 302'
+	assert_failure 1
+	assert_equal "$stderr" "daemonize: already running as pid $pid (pidfile h.pid)"
+	assert_output ""
+	assert_file_not_exists ran
+	assert_file_not_exists h.err
+	assert_equal "$(nprocs sleep 302)" 0
+	holds h.pid "$pid"$'\n'
+	holds h.log $'first\n'
+	assert_equal "$(flock_pids h.pid)" "$pid"
+	# The message shows the path as given.
+	run --separate-stderr dz -p "$PWD/./h.pid" sleep 302
+	assert_failure 1
+	assert_equal "$stderr" "daemonize: already running as pid $pid (pidfile $PWD/./h.pid)"
+	alive "$pid"
+}
+
+@test "of 20 concurrent starts on one pidfile exactly one wins" {
+	for ((i = 1; i <= 20; i++)); do
+		(
+			rc=0
+			dz -p same.pid sleep 301 2>"err.$i" || rc=$?
+			echo "$rc" >"rc.$i"
+		) 3>&- &
+	done
+	wait
+	winner=$(pid_in same.pid)
+	assert_equal "$(procs sleep 301)" "$winner"
+	holds same.pid "$winner"$'\n'
+	assert_equal "$(flock_pids same.pid)" "$winner"
+	wins=0 losses=0
+	for ((i = 1; i <= 20; i++)); do
+		case $(<"rc.$i") in
+		0)
+			wins=$((wins + 1))
+			assert_equal "$(<"err.$i")" ""
+			;;
+		1)
+			losses=$((losses + 1))
+			assert_equal "$(<"err.$i")" \
+			    "daemonize: already running as pid $winner (pidfile same.pid)"
+			;;
+		*)
+			fail "start $i exited $(<"rc.$i"): $(<"err.$i")"
+			;;
+		esac
+	done
+	assert_equal "$wins" 1
+	assert_equal "$losses" 19
+}
+
+@test "a stale pidfile (dead pid, unlocked) is taken over" {
+	dpid=$(dead_pid)
+	echo "$dpid" >st.pid
+	dz -p st.pid sleep 300
+	pid=$(pid_in st.pid)
+	assert_not_equal "$pid" "$dpid"
+	holds st.pid "$pid"$'\n'
+	assert_equal "$(procs sleep 300)" "$pid"
+	assert_equal "$(flock_pids st.pid)" "$pid"
+}
+
+@test "an unlocked pidfile naming a live process that predates it counts as running" {
+	sleep 303 3>&- &
+	sp=$!
+	track "$sp"
+	poll alive "$sp"
+	echo "$sp" >live.pid
+	unlocked live.pid
+	run --separate-stderr dz -p live.pid -c "$PWD" sh -c 'touch ran; exec sleep 304'
+	assert_failure 1
+	assert_equal "$stderr" "daemonize: already running as pid $sp (pidfile live.pid)"
+	holds live.pid "$sp"$'\n'
+	assert_file_not_exists ran
+	assert_equal "$(nprocs sleep 304)" 0
+	alive "$sp"
+}
+
+@test "an unlocked pidfile written well before its pid's process started is stale" {
+	sleep 305 3>&- &
+	sp=$!
+	track "$sp"
+	poll alive "$sp"
+	echo "$sp" >reuse.pid
+	touch -d '-1 hour' reuse.pid
+	dz -p reuse.pid sleep 306
+	pid=$(pid_in reuse.pid)
+	assert_not_equal "$pid" "$sp"
+	holds reuse.pid "$pid"$'\n'
+	assert_equal "$(procs sleep 306)" "$pid"
+	alive "$sp"	# taken over, not killed
+}
+
+@test "an unlocked pidfile naming a zombie is stale" {
+	sh -c 'sleep 0 & exec sleep 320' 3>&- &
+	parent=$!
+	track "$parent"
+	poll child_of "$parent" >/dev/null
+	zpid=$(child_of "$parent")
+	poll is_zombie "$zpid"
+	echo "$zpid" >z.pid
+	dz -p z.pid sleep 321
+	pid=$(pid_in z.pid)
+	assert_not_equal "$pid" "$zpid"
+	assert_equal "$(procs sleep 321)" "$pid"
+}
+
+@test "a pidfile that is a symbolic link is refused" {
+	echo precious >target
+	chmod 600 target
+	ln -s target link.pid
+	run --separate-stderr dz -p link.pid sleep 307
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot open pidfile 'link.pid': it is a symbolic link"
+	assert_equal "$(readlink link.pid)" target
+	holds target $'precious\n'
+	assert_equal "$(stat -c %a target)" 600
+	unlocked target
+	assert_equal "$(nprocs sleep 307)" 0
+	# A dangling one, too: its target is not created.
+	ln -s nowhere dangling.pid
+	run --separate-stderr dz -p dangling.pid sleep 307
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot open pidfile 'dangling.pid': it is a symbolic link"
+	assert_equal "$(readlink dangling.pid)" nowhere
+	assert_file_not_exists nowhere
+	assert_equal "$(nprocs sleep 307)" 0
+}
+
+@test "a pidfile in a missing directory is a set-up error" {
+	run --separate-stderr dz -p nodir/x.pid sleep 308
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot open pidfile 'nodir/x.pid': No such file or directory"
+	assert_file_not_exists nodir
+	assert_equal "$(nprocs sleep 308)" 0
+}
+
+@test "a failed start leaves no new pidfile" {
+	run -127 --separate-stderr dz -p new.pid ./missing
+	assert_failure 127
+	assert_equal "$stderr" "daemonize: cannot execute './missing': No such file or directory"
+	assert_file_not_exists new.pid
+	run --separate-stderr dz -p new.pid -c /nonexistent sleep 309
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot change directory to '/nonexistent': No such file or directory"
+	assert_file_not_exists new.pid
+	assert_equal "$(nprocs sleep 309)" 0
+	printf '#!/nonexistent/interp\n' >bad
+	chmod +x bad
+	run -127 --separate-stderr dz -p new.pid ./bad
+	assert_failure 127
+	assert_equal "$stderr" "daemonize: cannot run interpreter '/nonexistent/interp' of './bad': No such file or directory"
+	assert_file_not_exists new.pid
+}
+
+@test "a failed start removes the stale pidfile it took over" {
+	echo "$(dead_pid)" >old.pid
+	run --separate-stderr dz -p old.pid -c /nonexistent sleep 310
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot change directory to '/nonexistent': No such file or directory"
+	assert_file_not_exists old.pid
+	assert_equal "$(nprocs sleep 310)" 0
+	# An exec failure (found, but its interpreter is missing) too.
+	echo "$(dead_pid)" >old.pid
+	printf '#!/nonexistent/interp\n' >bad
+	chmod +x bad
+	run -127 --separate-stderr dz -p old.pid ./bad
+	assert_failure 127
+	assert_equal "$stderr" "daemonize: cannot run interpreter '/nonexistent/interp' of './bad': No such file or directory"
+	assert_file_not_exists old.pid
+}
