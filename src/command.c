@@ -56,9 +56,13 @@ search_path(const char *name, const char *cwd)
 			char *abs = path_absolute(cand, cwd);
 
 			free(cand);
-			return abs;
+			if (abs != NULL || errno == ENOMEM)
+				return abs;
+			/* A relative entry, and no known directory: skip it. */
+			e = ENOENT;
+		} else {
+			free(cand);
 		}
-		free(cand);
 		if (e == EACCES)
 			seen = EACCES;
 		if (dirs[len] == '\0')

@@ -1,8 +1,9 @@
 /*
  * Between fork and exec. The order matters:
- *  - the locks come first, so a second instance touches nothing (not even
- *    a log it would truncate) before it learns it must not run;
- *  - the pid is written at once, so a racing start can name the winner;
+ *  - the locks come first, so a second instance writes nothing (not its
+ *    pid, not a log) before it learns it must not run;
+ *  - the pid is written as soon as both are held, so a racing start can
+ *    name the winner;
  *  - privileges go last but for chdir, which is done as the user (as
  *    systemd does) so the daemon can stand in its own directory;
  *  - signals are reset just before exec, so nothing the caller ignored or
@@ -22,6 +23,7 @@
 #include "detach.h"
 #include "exitcodes.h"
 #include "lock.h"
+#include "path.h"
 #include "pidfile.h"
 #include "report.h"
 
@@ -52,6 +54,11 @@ fail(struct launch *l, enum step step, int err, pid_t pid)
 	struct verdict v = { step, err, pid };
 
 	undo(l);
+	/* Unlocked before the caller hears of it and perhaps starts again. */
+	if (l->lock_fd >= 0 && l->lock_fd != l->pid_fd)
+		close(l->lock_fd);
+	if (l->pid_fd >= 0)
+		close(l->pid_fd);
 	if (l->report_fd >= 0) {
 		report_send(l->report_fd, &v);
 		_exit(EXIT_SETUP);
@@ -81,16 +88,29 @@ take_pidfile(struct launch *l)
 	if (l->pid_fd == -1) {
 		if (errno == EEXIST)
 			fail(l, STEP_PIDFILE_HELD, 0, holder);
-		if (errno == ELOOP)
-			fail(l, STEP_PIDFILE_SYMLINK, errno, 0);
 		if (errno == EINVAL)
-			fail(l, STEP_PIDFILE_NOTREG, errno, 0);
+			fail(l, STEP_PIDFILE_NOTREG, 0, 0);
 		fail(l, STEP_PIDFILE_OPEN, errno, 0);
 	}
+}
+
+static void
+write_pidfile(struct launch *l)
+{
 	if (pidfile_store(l->pid_fd, getpid()) == -1)
 		fail(l, STEP_PIDFILE_WRITE, errno, 0);
 	verbose(l, "wrote pid %ld to pidfile '%s'", (long)getpid(),
 	    l->opt->pidfile);
+}
+
+/*
+ * With -u, root opens files in places the user may control: a symbolic
+ * link planted there must not hand the daemon someone else's file.
+ */
+static int
+nofollow(const struct launch *l)
+{
+	return l->opt->user != NULL ? O_NOFOLLOW : 0;
 }
 
 static bool
@@ -110,8 +130,8 @@ take_lockfile(struct launch *l)
 		l->lock_fd = l->pid_fd;
 		return;
 	}
-	l->lock_fd = lock_open(l->lockfile, O_RDONLY, LOCKFILE_MODE,
-	    &l->lock_created);
+	l->lock_fd = lock_open(l->lockfile, O_RDONLY | nofollow(l),
+	    LOCKFILE_MODE, &l->lock_created);
 	if (l->lock_fd == -1) {
 		if (errno == EWOULDBLOCK)
 			fail(l, STEP_LOCKFILE_HELD, 0, lock_holder(l->lockfile));
@@ -120,28 +140,16 @@ take_lockfile(struct launch *l)
 	verbose(l, "locked lockfile '%s'", l->opt->lockfile);
 }
 
-/* Without O_APPEND for --truncate, which happens just before the exec. */
+/*
+ * O_APPEND even with --truncate (done just before the exec), so other
+ * writers and copytruncate rotation never leave holes.
+ */
 static int
-open_log(const char *path, bool truncate, bool *created)
+open_log(const struct launch *l, const char *path, bool *created)
 {
-	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY |
-	    (truncate ? 0 : O_APPEND);
-
-	for (;;) {
-		int fd = open(path, flags | O_CREAT | O_EXCL, LOG_MODE);
-
-		if (fd >= 0) {
-			*created = true;
-			return fd;
-		}
-		if (errno != EEXIST)
-			return -1;
-		fd = open(path, flags);
-		if (fd >= 0 || errno != ENOENT) {
-			*created = false;
-			return fd;
-		}
-	}
+	return path_open(open, path,
+	    O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | nofollow(l), LOG_MODE,
+	    created);
 }
 
 static void
@@ -155,10 +163,8 @@ chown_log(struct launch *l, int fd, enum step step)
 static void
 open_logs(struct launch *l)
 {
-	bool trunc = l->opt->truncate;
-
 	if (l->out != NULL) {
-		l->out_fd = open_log(l->out, trunc, &l->out_created);
+		l->out_fd = open_log(l, l->out, &l->out_created);
 		if (l->out_fd == -1)
 			fail(l, STEP_STDOUT_OPEN, errno, 0);
 		if (l->out_created)
@@ -170,7 +176,7 @@ open_logs(struct launch *l)
 			l->err_fd = l->out_fd;
 			return;
 		}
-		l->err_fd = open_log(l->err, trunc, &l->err_created);
+		l->err_fd = open_log(l, l->err, &l->err_created);
 		if (l->err_fd == -1)
 			fail(l, STEP_STDERR_OPEN, errno, 0);
 		if (l->err_created)
@@ -219,17 +225,28 @@ redirect_stdio(struct launch *l)
 		move_fd(l, err, STDERR_FILENO);
 }
 
+/* A regular file only: /dev/null, a FIFO or a tty has nothing to cut. */
+static int
+truncate_file(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return -1;
+	return S_ISREG(st.st_mode) ? ftruncate(fd, 0) : 0;
+}
+
 /* Late, so a start that fails in set-up leaves an old log as it was. */
 static void
 truncate_logs(struct launch *l)
 {
 	if (!l->opt->truncate)
 		return;
-	if (l->out != NULL && ftruncate(STDOUT_FILENO, 0) == -1)
-		fail(l, STEP_STDOUT_OPEN, errno, 0);
+	if (l->out != NULL && truncate_file(STDOUT_FILENO) == -1)
+		fail(l, STEP_STDOUT_TRUNCATE, errno, 0);
 	if (l->err != NULL && l->err_fd != l->out_fd &&
-	    ftruncate(STDERR_FILENO, 0) == -1)
-		fail(l, STEP_STDERR_OPEN, errno, 0);
+	    truncate_file(STDERR_FILENO) == -1)
+		fail(l, STEP_STDERR_TRUNCATE, errno, 0);
 }
 
 static int
@@ -295,7 +312,7 @@ inherit_fd(struct launch *l, int fd)
 		return;
 	if ((fl = fcntl(fd, F_GETFD)) == -1 ||
 	    fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) == -1)
-		fail(l, STEP_FDS, errno, 0);
+		fail(l, STEP_INHERIT, errno, 0);
 }
 
 /* The locks and --keep-fd descriptors must survive the exec. */
@@ -365,7 +382,6 @@ exec_command(struct launch *l)
 {
 	char **argv = l->opt->argv;
 
-	verbose(l, "executing '%s' as pid %ld", l->path, (long)getpid());
 	execve(l->path, argv, environ);
 	if (errno == ENOEXEC) {
 		/* No #! line: a shell script, as execvp(3) has it. */
@@ -382,6 +398,8 @@ exec_command(struct launch *l)
 			errno = ENOEXEC;
 		}
 	}
+	/* Signals are at their defaults now: a gone reader must not kill us. */
+	(void)signal(SIGPIPE, SIG_IGN);
 	fail(l, STEP_EXEC, errno, 0);
 }
 
@@ -393,6 +411,8 @@ setup_and_exec(struct launch *l)
 		take_pidfile(l);
 	if (l->lockfile != NULL)
 		take_lockfile(l);
+	if (l->pidfile != NULL)
+		write_pidfile(l);
 	umask(l->opt->umask);
 	open_logs(l);
 	redirect_stdio(l);
@@ -403,6 +423,7 @@ setup_and_exec(struct launch *l)
 		fail(l, STEP_CHDIR, errno, 0);
 	inherit_descriptors(l);
 	truncate_logs(l);
+	verbose(l, "executing '%s' as pid %ld", l->path, (long)getpid());
 	reset_signals();
 	exec_command(l);
 }

@@ -1,7 +1,7 @@
 /*
  * flopen(3) does the open-lock-recheck dance (the file may be unlinked by
- * its last holder between our open and our lock); this adds knowing whether
- * we created the file, so a failed start removes only what it made.
+ * its last holder between our open and our lock); path_open() adds knowing
+ * whether we created the file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <bsd/libutil.h>
 
 #include "lock.h"
+#include "path.h"
 #include "proc.h"
 
 int
@@ -21,24 +22,10 @@ lock_open(const char *path, int flags, mode_t mode, bool *created)
 {
 	int fd, fl;
 
-	flags |= O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-	for (;;) {
-		fd = flopen(path, flags | O_CREAT | O_EXCL, mode);
-		if (fd >= 0) {
-			*created = true;
-			break;
-		}
-		if (errno != EEXIST)
-			return -1;
-		fd = flopen(path, flags, mode);
-		if (fd >= 0) {
-			*created = false;
-			break;
-		}
-		if (errno != ENOENT)
-			return -1;
-		/* Removed between the two opens: try again. */
-	}
+	fd = path_open(flopen, path, flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
+	    mode, created);
+	if (fd == -1)
+		return -1;
 	/* O_NONBLOCK was for the lock; the daemon inherits a plain file. */
 	if ((fl = fcntl(fd, F_GETFL)) != -1)
 		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);

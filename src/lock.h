@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 /*
- * Open path with flags (O_CREAT is added) and lock it. Returns the
+ * Open path with flags, creating it, and lock it. Returns the
  * descriptor, close-on-exec and blocking, or -1 with errno (EWOULDBLOCK when
  * another holds the lock). *created tells whether this call made the file.
  */

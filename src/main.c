@@ -2,7 +2,9 @@
  * daemonize: run a command as a Unix daemon, and tell the caller the truth
  * about whether it started.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -20,11 +22,15 @@ ensure_std_fds(void)
 {
 	int fd;
 
-	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= STDERR_FILENO)
-		;
-	if (fd == -1)
-		return -1;
-	close(fd);
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) != -1)
+			continue;
+		/* The lowest free number: fd itself. */
+		if (open("/dev/null", O_RDWR) == -1) {
+			msg("cannot open '/dev/null': %s", strerror(errno));
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -103,15 +103,37 @@ pidfile_names_live(int fd, pid_t pid)
 	return started <= written + 1.0;
 }
 
-/* The lock is held: find whose it is, the pidfile being the first word. */
-static pid_t
-find_holder(const char *path)
+/* The process runs this very program: not yet exec'd, or failing. */
+static bool
+runs_us(pid_t pid)
 {
-	pid_t pid;
+	char path[64];
+	struct stat self, other;
 
-	if (pidfile_read(path, &pid) == 0 && proc_alive(pid))
-		return pid;
-	return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/exe", (long)pid);
+	return stat("/proc/self/exe", &self) == 0 && stat(path, &other) == 0 &&
+	    self.st_dev == other.st_dev && self.st_ino == other.st_ino;
+}
+
+/*
+ * The lock is held: whose is it? The pid in the file counts once it passes
+ * the liveness rule (not a stale pid the winner has yet to overwrite) and,
+ * unless this is the last look, has left set-up (a winner that then fails
+ * would be named for nothing).
+ */
+static pid_t
+find_holder(const char *path, bool last)
+{
+	pid_t pid, found = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return 0;
+	if (read_pid_fd(fd, &pid) == 0 && pidfile_names_live(fd, pid) &&
+	    (last || !runs_us(pid)))
+		found = pid;
+	close(fd);
+	return found;
 }
 
 static void
@@ -170,10 +192,12 @@ pidfile_take(const char *path, pid_t *holder)
 		}
 		if (errno != EWOULDBLOCK)
 			return -1;
-		if ((*holder = find_holder(path)) != 0)
+		if ((*holder = find_holder(path, false)) != 0)
 			break;
 		nap();
 	}
+	if (*holder == 0)
+		*holder = find_holder(path, true);
 	if (*holder == 0)
 		*holder = lock_holder(path);
 	errno = EEXIST;

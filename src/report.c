@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -115,86 +116,119 @@ explain_held(int fd, const char *what, const char *path, pid_t pid)
 	return EXIT_RUNNING;
 }
 
+/* What a message names: the object as the user gave it. */
+enum object {
+	OBJ_NONE,
+	OBJ_PIDFILE,
+	OBJ_LOCKFILE,
+	OBJ_OUT,
+	OBJ_ERR,
+	OBJ_DIR,
+	OBJ_USER,
+};
+
+/* Each step's message; ": strerror" follows when the verdict has an errno. */
+static const struct {
+	enum step step;
+	enum object obj;
+	const char *fmt;
+} messages[] = {
+	{ STEP_SETSID,		OBJ_NONE,	"cannot start a new session" },
+	{ STEP_FORK,		OBJ_NONE,	"cannot fork" },
+	{ STEP_PIDFILE_OPEN,	OBJ_PIDFILE,	"cannot open pidfile '%s'" },
+	{ STEP_PIDFILE_NOTREG,	OBJ_PIDFILE,
+	    "cannot open pidfile '%s': not a regular file" },
+	{ STEP_PIDFILE_WRITE,	OBJ_PIDFILE,	"cannot write pidfile '%s'" },
+	{ STEP_LOCKFILE_OPEN,	OBJ_LOCKFILE,	"cannot open lockfile '%s'" },
+	{ STEP_DEVNULL,		OBJ_NONE,	"cannot open '/dev/null'" },
+	{ STEP_STDOUT_OPEN,	OBJ_OUT,	"cannot open log file '%s'" },
+	{ STEP_STDERR_OPEN,	OBJ_ERR,	"cannot open log file '%s'" },
+	{ STEP_STDOUT_CHOWN,	OBJ_OUT,
+	    "cannot give log file '%s' to the user" },
+	{ STEP_STDERR_CHOWN,	OBJ_ERR,
+	    "cannot give log file '%s' to the user" },
+	{ STEP_STDOUT_TRUNCATE,	OBJ_OUT,	"cannot truncate log file '%s'" },
+	{ STEP_STDERR_TRUNCATE,	OBJ_ERR,	"cannot truncate log file '%s'" },
+	{ STEP_STDIO,		OBJ_NONE,
+	    "cannot set up the standard streams" },
+	{ STEP_FDS,		OBJ_NONE,
+	    "cannot close inherited descriptors" },
+	{ STEP_INHERIT,		OBJ_NONE,
+	    "cannot pass descriptors to the command" },
+	{ STEP_ENV,		OBJ_NONE,	"cannot set up the environment" },
+	{ STEP_GROUPS,		OBJ_USER,
+	    "cannot set the groups of user '%s'" },
+	{ STEP_SETGID,		OBJ_USER,
+	    "cannot switch to the group of '%s'" },
+	{ STEP_SETUID,		OBJ_USER,	"cannot switch to user '%s'" },
+	{ STEP_CHDIR,		OBJ_DIR,	"cannot change directory to '%s'" },
+};
+
+static const char *
+object_name(const struct options *o, enum object obj)
+{
+	switch (obj) {
+	case OBJ_PIDFILE:
+		return o->pidfile;
+	case OBJ_LOCKFILE:
+		return o->lockfile;
+	case OBJ_OUT:
+		return o->out;
+	case OBJ_ERR:
+		return o->err;
+	case OBJ_DIR:
+		return o->dir != NULL ? o->dir : "/";
+	case OBJ_USER:
+		return o->user;
+	case OBJ_NONE:
+		break;
+	}
+	return "";
+}
+
+/*
+ * The pidfile is always opened without following a final symbolic link,
+ * and with -u the logs and the lockfile too: ELOOP then means just that.
+ */
+static const char *
+reason(const struct launch *l, const struct verdict *v)
+{
+	bool nofollow = v->step == STEP_PIDFILE_OPEN ||
+	    (l->opt->user != NULL && (v->step == STEP_LOCKFILE_OPEN ||
+	    v->step == STEP_STDOUT_OPEN || v->step == STEP_STDERR_OPEN));
+
+	if (v->err == ELOOP && nofollow)
+		return "it is a symbolic link";
+	return strerror(v->err);
+}
+
 int
 report_explain(int fd, const struct launch *l, const struct verdict *v)
 {
-	const struct options *o = l->opt;
-	const char *why = strerror(v->err);
+	char line[512];
+	size_t i;
 
-	switch (v->step) {
-	case STEP_SETSID:
-		msg_to(fd, "cannot start a new session: %s", why);
-		break;
-	case STEP_FORK:
-		msg_to(fd, "cannot fork: %s", why);
-		break;
-	case STEP_PIDFILE_OPEN:
-		msg_to(fd, "cannot open pidfile '%s': %s", o->pidfile, why);
-		break;
-	case STEP_PIDFILE_SYMLINK:
-		msg_to(fd, "cannot open pidfile '%s': it is a symbolic link",
-		    o->pidfile);
-		break;
-	case STEP_PIDFILE_NOTREG:
-		msg_to(fd, "cannot open pidfile '%s': not a regular file",
-		    o->pidfile);
-		break;
-	case STEP_PIDFILE_HELD:
-		return explain_held(fd, "pidfile", o->pidfile, v->pid);
-	case STEP_PIDFILE_WRITE:
-		msg_to(fd, "cannot write pidfile '%s': %s", o->pidfile, why);
-		break;
-	case STEP_LOCKFILE_OPEN:
-		msg_to(fd, "cannot open lockfile '%s': %s", o->lockfile, why);
-		break;
-	case STEP_LOCKFILE_HELD:
-		return explain_held(fd, "lockfile", o->lockfile, v->pid);
-	case STEP_DEVNULL:
-		msg_to(fd, "cannot open '/dev/null': %s", why);
-		break;
-	case STEP_STDOUT_OPEN:
-		msg_to(fd, "cannot open log file '%s': %s", o->out, why);
-		break;
-	case STEP_STDERR_OPEN:
-		msg_to(fd, "cannot open log file '%s': %s", o->err, why);
-		break;
-	case STEP_STDOUT_CHOWN:
-		msg_to(fd, "cannot give log file '%s' to user '%s': %s",
-		    o->out, o->user, why);
-		break;
-	case STEP_STDERR_CHOWN:
-		msg_to(fd, "cannot give log file '%s' to user '%s': %s",
-		    o->err, o->user, why);
-		break;
-	case STEP_STDIO:
-		msg_to(fd, "cannot set up standard streams: %s", why);
-		break;
-	case STEP_FDS:
-		msg_to(fd, "cannot close inherited descriptors: %s", why);
-		break;
-	case STEP_ENV:
-		msg_to(fd, "cannot set up the environment: %s", why);
-		break;
-	case STEP_GROUPS:
-		msg_to(fd, "cannot set the groups of user '%s': %s", o->user,
-		    why);
-		break;
-	case STEP_SETGID:
-		msg_to(fd, "cannot switch to group %ld: %s",
-		    (long)l->user.gid, why);
-		break;
-	case STEP_SETUID:
-		msg_to(fd, "cannot switch to user '%s': %s", o->user, why);
-		break;
-	case STEP_CHDIR:
-		msg_to(fd, "cannot change directory to '%s': %s",
-		    o->dir != NULL ? o->dir : "/", why);
-		break;
-	case STEP_EXEC:
+	if (v->step == STEP_PIDFILE_HELD)
+		return explain_held(fd, "pidfile", l->opt->pidfile, v->pid);
+	if (v->step == STEP_LOCKFILE_HELD)
+		return explain_held(fd, "lockfile", l->opt->lockfile, v->pid);
+	if (v->step == STEP_EXEC)
 		return explain_exec(fd, l, v->err);
-	default:
-		msg_to(fd, "cannot start '%s': %s", o->argv[0], why);
-		break;
+
+	for (i = 0; i < sizeof(messages) / sizeof(messages[0]); i++)
+		if (messages[i].step == (enum step)v->step)
+			break;
+	if (i == sizeof(messages) / sizeof(messages[0])) {
+		msg_to(fd, "cannot start '%s': %s", l->opt->argv[0],
+		    strerror(v->err));
+		return EXIT_SETUP;
 	}
+	/* The formats are ours and take at most the one object. */
+	snprintf(line, sizeof(line), messages[i].fmt,
+	    object_name(l->opt, messages[i].obj));
+	if (v->err != 0)
+		msg_to(fd, "%s: %s", line, reason(l, v));
+	else
+		msg_to(fd, "%s", line);
 	return EXIT_SETUP;
 }

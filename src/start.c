@@ -5,7 +5,9 @@
  * file with no verdict means the command was executed).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -63,14 +65,33 @@ resolve_path(const char *given, const char *cwd, char **abs)
 {
 	if (given == NULL)
 		return 0;
-	if (given[0] != '/' && cwd == NULL) {
-		msg("cannot resolve '%s': cannot get the current directory: "
-		    "%s", given, strerror(errno));
+	if ((*abs = path_absolute(given, cwd)) == NULL) {
+		msg("cannot resolve '%s': %s", given, strerror(errno));
 		return -1;
 	}
-	if ((*abs = path_absolute(given, cwd)) == NULL) {
-		msg("cannot resolve '%s': %s", given, strerror(ENOMEM));
-		return -1;
+	return 0;
+}
+
+static bool
+is_relative(const char *path)
+{
+	return path != NULL && path[0] != '/';
+}
+
+/* Without a known directory, relative paths cannot be honoured. */
+static int
+check_cwd(const struct options *o, const char *cwd, int cwd_errno)
+{
+	const char *cmd = o->argv[0];
+
+	if (cwd != NULL)
+		return 0;
+	if (is_relative(o->pidfile) || is_relative(o->lockfile) ||
+	    is_relative(o->out) || is_relative(o->err) ||
+	    is_relative(o->dir) || (strchr(cmd, '/') && is_relative(cmd))) {
+		msg("cannot find the current directory: %s",
+		    strerror(cwd_errno));
+		return EXIT_SETUP;
 	}
 	return 0;
 }
@@ -120,13 +141,38 @@ prepare(struct launch *l)
 		return EXIT_SETUP;
 	}
 	cwd = getcwd(NULL, 0);
-	rc = resolve_paths(l, cwd);
+	rc = check_cwd(o, cwd, errno);
+	if (rc == 0)
+		rc = resolve_paths(l, cwd);
 	if (rc == 0)
 		rc = find_command(l, cwd);
 	free(cwd);
 	if (rc == 0 && o->user != NULL && user_lookup(&l->user, o->user) == -1)
 		rc = EXIT_SETUP;
 	return rc;
+}
+
+/*
+ * The session leader that forked the daemon exits 0 at once; anything else
+ * (a signal, say) means the daemon may never have been forked.
+ */
+static int
+reap_first_child(pid_t child)
+{
+	int status;
+
+	while (waitpid(child, &status, 0) == -1)
+		if (errno != EINTR)
+			return 0;	/* SIGCHLD ignored: reaped already */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status))
+		msg("cannot detach: the first child was killed by signal %d",
+		    WTERMSIG(status));
+	else
+		msg("cannot detach: the first child exited with status %d",
+		    WEXITSTATUS(status));
+	return EXIT_SETUP;
 }
 
 /* Fork, let the child detach, and read its verdict. */
@@ -156,8 +202,9 @@ spawn(struct launch *l)
 	if (report_receive(fds[0], &v) == 1)
 		rc = report_explain(STDERR_FILENO, l, &v);
 	close(fds[0]);
-	/* The first child: the session leader that forked, or the failure. */
-	if (rc != 0 || l->opt->forks == FORKS_TWO)
+	if (rc == 0 && l->opt->forks == FORKS_TWO)
+		rc = reap_first_child(child);
+	else if (rc != 0)
 		(void)waitpid(child, NULL, 0);
 	return rc;
 }
@@ -168,12 +215,20 @@ start(const struct options *o)
 	struct launch l;
 	int rc;
 
+	/*
+	 * A reader of our stderr that went away must not kill us, or the
+	 * daemon's side, before the verdict: writes then just fail. The
+	 * command gets SIGPIPE back at its default.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	launch_init(&l, o);
-	rc = prepare(&l);
-	if (rc == 0 && o->forks == FORKS_NONE)
-		detach_in_place(&l);
-	if (rc == 0)
-		rc = spawn(&l);
+	if ((rc = prepare(&l)) != 0) {
+		launch_free(&l);
+		return rc;
+	}
+	if (o->forks == FORKS_NONE)
+		detach_in_place(&l);		/* does not return */
+	rc = spawn(&l);
 	launch_free(&l);
 	return rc;
 }

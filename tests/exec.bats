@@ -181,3 +181,17 @@ script() {
 	ppid=$(stat_field "$pid" 4)
 	assert_not_equal "$(readlink "/proc/$ppid/exe")" "$DAEMONIZE"
 }
+
+@test "a relative path with no known current directory exits 125" {
+	mkdir gone
+	cd gone
+	rmdir ../gone
+	run -125 dz -p rel.pid sleep 3060
+	assert_output "daemonize: cannot find the current directory: No such file or directory"
+	assert_file_not_exists "$BATS_TEST_TMPDIR/rel.pid"
+	# Absolute paths need no current directory.
+	run dz -p "$BATS_TEST_TMPDIR/abs.pid" sleep 3061
+	assert_success
+	pid=$(pid_in "$BATS_TEST_TMPDIR/abs.pid")
+	assert_equal "$(tr '\0' ' ' <"/proc/$pid/cmdline")" "sleep 3061 "
+}

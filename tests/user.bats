@@ -209,3 +209,20 @@ environ_var() {
 	assert_equal "$(status_field "$pid" CapEff)" 0000000000000000
 	assert_equal "$(status_field "$pid" CapAmb)" 0000000000000000
 }
+
+@test "with -u a symbolic link as log or lockfile is refused" {
+	need_root
+	t=$(tag)
+	echo secret >secret
+	chmod 600 secret
+	ln -s "$PWD/secret" out.log
+	run -125 dz -u nobody -p a.pid -o out.log sh -c "echo $t"
+	assert_output "daemonize: cannot open log file 'out.log': it is a symbolic link"
+	assert_equal "$(<secret)" secret
+	assert_file_not_exists a.pid
+	ln -s "$PWD/secret" lk
+	run -125 dz -u nobody -p a.pid -l lk sleep 3050
+	assert_output "daemonize: cannot open lockfile 'lk': it is a symbolic link"
+	assert_file_not_exists a.pid
+	poll no_process "$t"
+}
