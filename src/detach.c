@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bsd/unistd.h>
@@ -363,6 +364,19 @@ switch_user(struct launch *l)
 	    (long)l->user.uid);
 }
 
+/*
+ * glibc keeps two real-time signals for itself and will not touch them, but
+ * a caller can leave them ignored (GNU make does): ask the kernel. A zeroed
+ * kernel sigaction is SIG_DFL with no flags and an empty mask.
+ */
+static void
+default_reserved(int sig)
+{
+	unsigned long ksa[8] = { 0 };
+
+	(void)syscall(SYS_rt_sigaction, sig, ksa, NULL, (size_t)(NSIG - 1) / 8);
+}
+
 /* Ignored signals stay ignored across execve(2): make every one default. */
 static void
 reset_signals(void)
@@ -370,9 +384,12 @@ reset_signals(void)
 	sigset_t none;
 	int sig;
 
-	for (sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			(void)signal(sig, SIG_DFL);	/* EINVAL: libc's own */
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (signal(sig, SIG_DFL) == SIG_ERR)
+			default_reserved(sig);
+	}
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }

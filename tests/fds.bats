@@ -36,11 +36,11 @@ is_sleeping() {
 
 # "TYPE ACCESS PID" of each lock /proc/locks shows on FILE.
 locks_on() {
-	local dev ino
-	# shellcheck disable=SC2046
-	dev=$(printf '%02x:%02x' $(stat -c '%Hd %Ld' "$1")) || return 1
-	ino=$(stat -c %i "$1") || return 1
-	awk -v id="$dev:$ino" '$6 == id { print $2, $4, $5 }' /proc/locks
+	local maj min ino
+	read -r maj min ino < <(stat -c '%Hd %Ld %i' "$1")
+	[ -n "$ino" ] || return 1
+	awk -v id="$(printf '%02x:%02x:%s' "$maj" "$min" "$ino")" \
+	    '$6 == id { print $2, $4, $5 }' /proc/locks
 }
 
 unlocked() {
@@ -207,4 +207,19 @@ unlocked() {
 	kill -TERM "$pid"
 	wait_dead "$pid"
 	poll unlocked d.pid
+}
+
+@test "no /dev/null: one line and exit 125, nothing left behind" {
+	need_root
+	# A private mount namespace whose /dev is an empty tmpfs.
+	run -125 unshare -m sh -c 'mount -t tmpfs none /dev && exec "$@"' sh \
+	    "$DAEMONIZE" -p nonull.pid sleep 3201
+	assert_output "daemonize: cannot open '/dev/null': No such file or directory"
+	assert_file_not_exists nonull.pid
+	run -125 unshare -m sh -c 'mount -t tmpfs none /dev && exec "$@" <&-' sh \
+	    "$DAEMONIZE" -p nonull.pid sleep 3201
+	assert_output "daemonize: cannot open '/dev/null': No such file or directory"
+	assert_file_not_exists nonull.pid
+	run pgrep -f 'sleep 3201'
+	assert_failure
 }

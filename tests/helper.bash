@@ -92,6 +92,7 @@ wait_dead() {
 # The pid in FILE, once FILE holds one.
 pid_in() {
 	local pid
+	[ -s "$1" ] || return 1	# $(<missing) would fail the test at once
 	pid=$(<"$1") || return 1
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
 	echo "$pid"

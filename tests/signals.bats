@@ -93,3 +93,19 @@ os.execvp(sys.argv[1], sys.argv[1:])
 	kill -TERM "$pid"
 	wait_dead "$pid"
 }
+
+@test "glibc's reserved signals 32 and 33 are reset too (GNU make ignores them)" {
+	# The control: make's recipes really run with 32 and 33 ignored.
+	printf 'all:\n\t@grep SigIgn: /proc/self/status\n' >ctl.mk
+	run make -s -f ctl.mk
+	assert_success
+	output=${output#SigIgn:}
+	output=${output//[[:space:]]/}
+	has_sig "$output" 32
+	has_sig "$output" 33
+	printf 'all:\n\t@"$(DZ)" -p mk.pid sleep 3301\n' >dz.mk
+	make -s -f dz.mk DZ="$DAEMONIZE"
+	pid=$(pid_in mk.pid)
+	assert_equal "$(status_field "$pid" SigIgn)" "$NONE"
+	assert_equal "$(status_field "$pid" SigBlk)" "$NONE"
+}
