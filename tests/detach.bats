@@ -12,11 +12,6 @@ daemon_of() {
 	echo "$pid"
 }
 
-# The pid daemonize -f ran as, once it has exec'd sleep.
-is_sleeping() {
-	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ]
-}
-
 @test "double fork: a new session the daemon does not lead, no terminal" {
 	dz -p d.pid sleep 300
 	pid=$(daemon_of d.pid)
@@ -108,12 +103,7 @@ is_sleeping() {
 	echo data >in.txt
 	dz -p d.pid sleep 300 <in.txt >out.txt 2>err.txt
 	pid=$(daemon_of d.pid)
-	assert_equal "$(fd_target "$pid" 0)" /dev/null
-	assert_equal "$(fd_access "$pid" 0)" rdonly
-	assert_equal "$(fd_target "$pid" 1)" /dev/null
-	assert_equal "$(fd_access "$pid" 1)" wronly
-	assert_equal "$(fd_target "$pid" 2)" /dev/null
-	assert_equal "$(fd_access "$pid" 2)" wronly
+	assert_null_stdio "$pid"
 }
 
 @test "-o and -e replace stdout and stderr; stdin stays /dev/null" {

@@ -4,15 +4,6 @@
 
 load helper
 
-# A word only this test's processes carry on their command line.
-tag() {
-	echo "dz-exec-$BATS_TEST_NUMBER-$$"
-}
-
-no_process() {
-	! pgrep -f -- "$1" >/dev/null
-}
-
 # The scratch directory's entries, hidden ones included.
 listing() {
 	ls -A "${1:-.}"

@@ -24,16 +24,6 @@ fd_on() {
 	[ -n "$found" ] && echo "$found"
 }
 
-# FILE holds a pid. (pid_in on a missing FILE fails the test, even
-# guarded: bats' ERR trap reaches into its $(<FILE).)
-has_pid() {
-	[ -s "$1" ] && pid_in "$1" >/dev/null
-}
-
-is_sleeping() {
-	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ]
-}
-
 # "TYPE ACCESS PID" of each lock /proc/locks shows on FILE.
 locks_on() {
 	local maj min ino
@@ -41,10 +31,6 @@ locks_on() {
 	[ -n "$ino" ] || return 1
 	awk -v id="$(printf '%02x:%02x:%s' "$maj" "$min" "$ino")" \
 	    '$6 == id { print $2, $4, $5 }' /proc/locks
-}
-
-unlocked() {
-	[ -z "$(locks_on "$1")" ]
 }
 
 @test "with -p the daemon has 0, 1, 2 and the pidfile lock, nothing else" {
@@ -159,12 +145,7 @@ unlocked() {
 	dz -p d.pid sleep 300 <&- >&- 2>&- || rc=$?
 	assert_equal "$rc" 0
 	pid=$(pid_in d.pid)
-	assert_equal "$(fd_target "$pid" 0)" /dev/null
-	assert_equal "$(fd_access "$pid" 0)" rdonly
-	assert_equal "$(fd_target "$pid" 1)" /dev/null
-	assert_equal "$(fd_access "$pid" 1)" wronly
-	assert_equal "$(fd_target "$pid" 2)" /dev/null
-	assert_equal "$(fd_access "$pid" 2)" wronly
+	assert_null_stdio "$pid"
 	run extra_fds "$pid"
 	assert_output --regexp '^[0-9]+$'
 	assert_equal "$(fd_target "$pid" "$output")" "$PWD/d.pid"

@@ -134,3 +134,106 @@ need_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root (CI runs the suite as root)"
 }
 
+# Shared by several feature files.
+
+# PID has stdin from /dev/null read-only, stdout and stderr to it write-only.
+assert_null_stdio() {
+	assert_equal "$(fd_target "$1" 0)" /dev/null
+	assert_equal "$(fd_access "$1" 0)" rdonly
+	assert_equal "$(fd_target "$1" 1)" /dev/null
+	assert_equal "$(fd_access "$1" 1)" wronly
+	assert_equal "$(fd_target "$1" 2)" /dev/null
+	assert_equal "$(fd_access "$1" 2)" wronly
+}
+
+# A word unique to this test, to put in a command line and look for.
+tag() {
+	echo "dz-$(basename "$BATS_TEST_FILENAME" .bats)-$BATS_TEST_NUMBER-$$"
+}
+
+# No process has WORD in its command line.
+no_process() {
+	! pgrep -f -- "$1" >/dev/null
+}
+
+# FILE holds a pid.
+has_pid() {
+	pid_in "$1" >/dev/null
+}
+
+# PID runs sleep(1).
+is_sleeping() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ]
+}
+
+# Pids of live processes whose command line is exactly the words given.
+procs() {
+	local want="$*" f pid cmd
+	for f in /proc/[0-9]*/cmdline; do
+		{ cmd=$(tr '\0' ' ' <"$f"); } 2>/dev/null || continue
+		pid=${f#/proc/}
+		pid=${pid%/cmdline}
+		[ "$cmd" = "$want " ] && alive "$pid" && echo "$pid"
+	done
+	return 0
+}
+
+nprocs() {
+	procs "$@" | wc -l
+}
+
+# A child of PID, once it has one.
+child_of() {
+	local s
+	for s in /proc/[0-9]*/stat; do
+		s=${s#/proc/}
+		s=${s%/stat}
+		[ "$(stat_field "$s" 4 2>/dev/null)" = "$1" ] && echo "$s" &&
+		    return 0
+	done
+	return 1
+}
+
+# FILE holds exactly TEXT (trailing newlines count).
+holds() {
+	local c=
+	[ -f "$1" ] || { echo "holds: no file '$1'" >&2; return 1; }
+	IFS= read -r -d '' c <"$1" || true
+	[ "$c" = "$2" ] && return 0
+	printf 'holds: %s has %q, not %q\n' "$1" "$c" "$2" >&2
+	return 1
+}
+
+# The descriptors of PID that point at FILE, space-separated.
+fds_on() {
+	local want fd out=()
+	want=$(realpath "$2") || return 1
+	for fd in /proc/"$1"/fd/*; do
+		[ "$(readlink "$fd")" = "$want" ] && out+=("${fd##*/}")
+	done
+	echo "${out[*]}"
+}
+
+# "MAJ:MIN:INODE" of FILE as /proc/locks shows it (major and minor in hex).
+lock_key() {
+	local maj min ino
+	read -r maj min ino < <(stat -c '%Hd %Ld %i' "$1") || return 1
+	printf '%02x:%02x:%s\n' "$maj" "$min" "$ino"
+}
+
+# The pids /proc/locks shows holding an FLOCK WRITE lock on FILE, one a line
+# (waiters, "N: -> FLOCK ...", are not holders).
+flock_pids() {
+	local key
+	key=$(lock_key "$1") || return 1
+	awk -v k="$key" '$2 == "FLOCK" && $3 == "ADVISORY" && $4 == "WRITE" &&
+	    $6 == k && $7 == "0" && $8 == "EOF" { print $5 }' /proc/locks
+}
+
+locked() {
+	[ -n "$(flock_pids "$1")" ]
+}
+
+unlocked() {
+	[ -z "$(locks_on "$1")" ]
+}

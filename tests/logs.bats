@@ -6,14 +6,6 @@ load helper
 
 O_APPEND=02000
 
-tag() {
-	echo "dz-logs-$BATS_TEST_NUMBER-$$"
-}
-
-no_process() {
-	! pgrep -f -- "$1" >/dev/null
-}
-
 # Start a short command with pidfile PIDFILE and wait until it has exited,
 # so its output is complete.
 run_to_end() {

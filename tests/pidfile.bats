@@ -5,62 +5,6 @@
 
 load helper
 
-# "MAJ:MIN:INODE" of FILE as /proc/locks shows it (major and minor in hex).
-lock_key() {
-	local maj min ino
-	read -r maj min ino < <(stat -c '%Hd %Ld %i' "$1") || return 1
-	printf '%02x:%02x:%s\n' "$maj" "$min" "$ino"
-}
-
-# The pids /proc/locks shows holding an FLOCK WRITE lock on FILE, one a line
-# (waiters, "N: -> FLOCK ...", are not holders).
-flock_pids() {
-	local key
-	key=$(lock_key "$1") || return 1
-	awk -v k="$key" '$2 == "FLOCK" && $3 == "ADVISORY" && $4 == "WRITE" &&
-	    $6 == k && $7 == "0" && $8 == "EOF" { print $5 }' /proc/locks
-}
-
-unlocked() {
-	[ -z "$(flock_pids "$1")" ]
-}
-
-# The descriptors of PID that point at FILE, space-separated.
-fds_on() {
-	local want fd out=()
-	want=$(realpath "$2") || return 1
-	for fd in /proc/"$1"/fd/*; do
-		[ "$(readlink "$fd")" = "$want" ] && out+=("${fd##*/}")
-	done
-	echo "${out[*]}"
-}
-
-# Pids of live processes whose command line is exactly the words given.
-procs() {
-	local want="$*" f pid cmd
-	for f in /proc/[0-9]*/cmdline; do
-		{ cmd=$(tr '\0' ' ' <"$f"); } 2>/dev/null || continue
-		pid=${f#/proc/}
-		pid=${pid%/cmdline}
-		[ "$cmd" = "$want " ] && alive "$pid" && echo "$pid"
-	done
-	return 0
-}
-
-nprocs() {
-	procs "$@" | wc -l
-}
-
-# FILE holds exactly TEXT (trailing newlines count).
-holds() {
-	local c=
-	[ -f "$1" ] || { echo "holds: no file '$1'" >&2; return 1; }
-	IFS= read -r -d '' c <"$1" || true
-	[ "$c" = "$2" ] && return 0
-	printf 'holds: %s has %q, not %q\n' "$1" "$c" "$2" >&2
-	return 1
-}
-
 # A pid whose process has exited and been reaped.
 dead_pid() {
 	local p
@@ -68,18 +12,6 @@ dead_pid() {
 	p=$!
 	wait "$p"
 	echo "$p"
-}
-
-# A child of PID, once it has one.
-child_of() {
-	local s
-	for s in /proc/[0-9]*/stat; do
-		s=${s#/proc/}
-		s=${s%/stat}
-		[ "$(stat_field "$s" 4 2>/dev/null)" = "$1" ] && echo "$s" &&
-		    return 0
-	done
-	return 1
 }
 
 is_zombie() {

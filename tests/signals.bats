@@ -11,16 +11,6 @@ has_sig() {
 	(((16#$1 >> ($2 - 1)) & 1))
 }
 
-# FILE holds a pid. (pid_in on a missing FILE fails the test, even
-# guarded: bats' ERR trap reaches into its $(<FILE).)
-has_pid() {
-	[ -s "$1" ] && pid_in "$1" >/dev/null
-}
-
-is_sleeping() {
-	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ]
-}
-
 # blocking COMMAND...: exec COMMAND with SIGUSR1 blocked and SIGTERM and
 # SIGHUP ignored (both survive execve).
 blocking() {

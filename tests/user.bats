@@ -4,14 +4,6 @@
 
 load helper
 
-tag() {
-	echo "dz-user-$BATS_TEST_NUMBER-$$"
-}
-
-no_process() {
-	! pgrep -f -- "$1" >/dev/null
-}
-
 as_nobody() {
 	setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
 }
