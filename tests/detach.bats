@@ -27,12 +27,12 @@ daemon_of() {
 
 @test "a caller with a controlling terminal does not pass it on" {
 	# script(1) runs the caller on a pty that is its controlling terminal.
-	run script -qec "cut -d' ' -f7 /proc/self/stat" /dev/null
+	run env SHELL=/bin/sh script -qec "cut -d' ' -f7 /proc/self/stat" /dev/null
 	assert_success
 	assert_output --regexp '^[1-9][0-9]*'	# the control: a real tty
-	run script -qec "'$DAEMONIZE' -p '$PWD/two.pid' sleep 300" /dev/null
+	run env SHELL=/bin/sh script -qec "'$DAEMONIZE' -p '$PWD/two.pid' sleep 300" /dev/null
 	assert_success
-	run script -qec "'$DAEMONIZE' -1 -p '$PWD/one.pid' sleep 300" /dev/null
+	run env SHELL=/bin/sh script -qec "'$DAEMONIZE' -1 -p '$PWD/one.pid' sleep 300" /dev/null
 	assert_success
 	pid=$(daemon_of two.pid)
 	assert_equal "$(stat_field "$pid" 7)" 0
