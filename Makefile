@@ -18,7 +18,8 @@ OBJS = $(SRCS:.c=.o)
 
 # Debian 12 packages the build and the tests need.
 DEPS = build-essential pkg-config libbsd-dev bats bats-support bats-assert \
-       bats-file util-linux procps python3
+       bats-file bsdutils libcap2-bin make mount procps python3 strace \
+       util-linux
 
 all: daemonize
 

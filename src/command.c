@@ -5,6 +5,7 @@
  * winning, and EACCES reported when only unexecutable ones were found.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,15 @@ command_find(const char *name, const char *cwd)
 		return NULL;
 	}
 	return abs;
+}
+
+bool
+command_runnable(const char *path)
+{
+	char interp[256];
+
+	return faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) == 0 &&
+	    !command_missing_interpreter(path, interp, sizeof(interp));
 }
 
 bool

@@ -16,6 +16,12 @@
 char *command_find(const char *name, const char *cwd);
 
 /*
+ * True when execve(2) of path should succeed with our effective IDs: it is
+ * executable to us and, if a script, its interpreter exists.
+ */
+bool command_runnable(const char *path);
+
+/*
  * True when path is a script whose #! interpreter does not exist; the
  * interpreter's name is put into interp.
  */

@@ -21,6 +21,7 @@
 
 #include <bsd/unistd.h>
 
+#include "command.h"
 #include "detach.h"
 #include "exitcodes.h"
 #include "lock.h"
@@ -98,7 +99,7 @@ take_pidfile(struct launch *l)
 static void
 write_pidfile(struct launch *l)
 {
-	if (pidfile_store(l->pid_fd, getpid()) == -1)
+	if (pidfile_store(l->pidfile, l->pid_fd, getpid()) == -1)
 		fail(l, STEP_PIDFILE_WRITE, errno, 0);
 	verbose(l, "wrote pid %ld to pidfile '%s'", (long)getpid(),
 	    l->opt->pidfile);
@@ -148,9 +149,14 @@ take_lockfile(struct launch *l)
 static int
 open_log(const struct launch *l, const char *path, bool *created)
 {
-	return path_open(open, path,
-	    O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | nofollow(l), LOG_MODE,
-	    created);
+	/* O_NONBLOCK: a FIFO with no reader fails (ENXIO) instead of hanging. */
+	int fd = path_open(open, path, O_WRONLY | O_APPEND | O_CLOEXEC |
+	    O_NOCTTY | O_NONBLOCK | nofollow(l), LOG_MODE, created);
+	int fl;
+
+	if (fd >= 0 && (fl = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
 }
 
 static void
@@ -364,22 +370,34 @@ switch_user(struct launch *l)
 	    (long)l->user.uid);
 }
 
+/* The kernel's sigset: its signal count (NSIG - 1) in whole longs. */
+#define KERNEL_SIGSET_SIZE \
+	(((size_t)NSIG - 1 + 8 * sizeof(long) - 1) / (8 * sizeof(long)) * \
+	sizeof(long))
+
 /*
  * glibc keeps two real-time signals for itself and will not touch them, but
  * a caller can leave them ignored (GNU make does): ask the kernel. A zeroed
  * kernel sigaction is SIG_DFL with no flags and an empty mask.
  */
-static void
+static int
 default_reserved(int sig)
 {
 	unsigned long ksa[8] = { 0 };
 
-	(void)syscall(SYS_rt_sigaction, sig, ksa, NULL, (size_t)(NSIG - 1) / 8);
+#ifdef __sparc__
+	/* SPARC's takes a restorer before the size. */
+	return (int)syscall(SYS_rt_sigaction, sig, ksa, NULL, NULL,
+	    KERNEL_SIGSET_SIZE);
+#else
+	return (int)syscall(SYS_rt_sigaction, sig, ksa, NULL,
+	    KERNEL_SIGSET_SIZE);
+#endif
 }
 
 /* Ignored signals stay ignored across execve(2): make every one default. */
 static void
-reset_signals(void)
+reset_signals(struct launch *l)
 {
 	sigset_t none;
 	int sig;
@@ -387,11 +405,36 @@ reset_signals(void)
 	for (sig = 1; sig < NSIG; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		if (signal(sig, SIG_DFL) == SIG_ERR)
-			default_reserved(sig);
+		if (signal(sig, SIG_DFL) == SIG_ERR &&
+		    default_reserved(sig) == -1)
+			fail(l, STEP_SIGNALS, errno, 0);
 	}
 	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
+		fail(l, STEP_SIGNALS, errno, 0);
+	/* Until the exec, a reader that went away must not kill us. */
+	(void)signal(SIGPIPE, SIG_IGN);
+}
+
+/* The real ID becomes the user's last, so the user cannot stop set-up. */
+static void
+commit_user(struct launch *l)
+{
+	if (l->opt->user != NULL && user_commit(&l->user) == -1)
+		fail(l, STEP_SETUID, errno, 0);
+}
+
+/*
+ * Tell the caller the exec is next: end of file without this means the
+ * daemon's side died in set-up (killed, say), not that the exec happened.
+ */
+static void
+announce_exec(struct launch *l)
+{
+	struct verdict v = { STEP_EXECUTING, 0, getpid() };
+
+	if (l->report_fd >= 0)
+		report_send(l->report_fd, &v);
 }
 
 static void __attribute__((noreturn))
@@ -399,6 +442,8 @@ exec_command(struct launch *l)
 {
 	char **argv = l->opt->argv;
 
+	/* The command's SIGPIPE is its default, set just now. */
+	(void)signal(SIGPIPE, SIG_DFL);
 	execve(l->path, argv, environ);
 	if (errno == ENOEXEC) {
 		/* No #! line: a shell script, as execvp(3) has it. */
@@ -415,7 +460,6 @@ exec_command(struct launch *l)
 			errno = ENOEXEC;
 		}
 	}
-	/* Signals are at their defaults now: a gone reader must not kill us. */
 	(void)signal(SIGPIPE, SIG_IGN);
 	fail(l, STEP_EXEC, errno, 0);
 }
@@ -439,9 +483,13 @@ setup_and_exec(struct launch *l)
 	if (chdir(l->dir) == -1)
 		fail(l, STEP_CHDIR, errno, 0);
 	inherit_descriptors(l);
-	truncate_logs(l);
+	/* An exec that will fail must not have emptied the old logs. */
+	if (command_runnable(l->path))
+		truncate_logs(l);
 	verbose(l, "executing '%s' as pid %ld", l->path, (long)getpid());
-	reset_signals();
+	reset_signals(l);
+	commit_user(l);
+	announce_exec(l);
 	exec_command(l);
 }
 

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -178,7 +179,8 @@ pidfile_take(const char *path, pid_t *holder)
 	 * stale pid: a loser waits, bounded, to name the winner.
 	 */
 	for (waited = 0; waited <= HOLDER_WAIT_MS; waited += HOLDER_NAP_MS) {
-		int fd = lock_open(path, O_RDWR | O_NOFOLLOW, PIDFILE_MODE,
+		/* Read-only: the daemon inherits it, and must not rewrite it. */
+		int fd = lock_open(path, O_RDONLY | O_NOFOLLOW, PIDFILE_MODE,
 		    &created);
 		if (fd >= 0) {
 			if (check_unlocked(fd, holder) == -1) {
@@ -204,15 +206,57 @@ pidfile_take(const char *path, pid_t *holder)
 	return -1;
 }
 
+/* A second, writable descriptor of the file locked at lock_fd. */
+static int
+open_for_writing(const char *path, int lock_fd)
+{
+	struct stat a, b;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &a) == -1 || fstat(lock_fd, &b) == -1 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+		close(fd);
+		errno = ESTALE;		/* replaced under our lock */
+		return -1;
+	}
+	return fd;
+}
+
 int
-pidfile_store(int fd, pid_t pid)
+pidfile_store(const char *path, int lock_fd, pid_t pid)
 {
 	char buf[PID_MAXLEN + 2];
-	int len;
+	int fd, len, rc = -1;
 
-	len = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
-	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)len, 0) != len)
+	if ((fd = open_for_writing(path, lock_fd)) == -1)
 		return -1;
+	len = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
 	/* 0644 whatever the umask or an earlier file's mode. */
-	return fchmod(fd, PIDFILE_MODE);
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)len, 0) == len &&
+	    fchmod(fd, PIDFILE_MODE) == 0)
+		rc = 0;
+	if (close(fd) == -1)
+		rc = -1;
+	return rc;
+}
+
+void
+pidfile_clean(const char *path)
+{
+	pid_t pid;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		int e = read_pid_fd(fd, &pid);
+
+		if (e == EAGAIN || (e == 0 && !pidfile_names_live(fd, pid)))
+			(void)unlink(path);
+	}
+	close(fd);
 }

@@ -15,8 +15,14 @@
  */
 int pidfile_take(const char *path, pid_t *holder);
 
-/* Make the file hold pid and a newline, mode 0644; -1 with errno. */
-int pidfile_store(int fd, pid_t pid);
+/*
+ * Make the file at path, locked at lock_fd, hold pid and a newline, mode
+ * 0644; -1 with errno.
+ */
+int pidfile_store(const char *path, int lock_fd, pid_t pid);
+
+/* Remove path if nobody holds it and it names no live daemon. */
+void pidfile_clean(const char *path);
 
 /*
  * The pid in path: 0, or -1 with errno ENOENT (no file), EAGAIN (empty) or

@@ -64,13 +64,15 @@ report_send(int fd, const struct verdict *v)
 	while (n == -1 && errno == EINTR);
 }
 
-int
-report_receive(int fd, struct verdict *v)
+/* One record: 1, or 0 at end of file, or -1 if cut short. */
+static int
+read_record(int fd, struct verdict *v)
 {
 	size_t got = 0;
 
 	while (got < sizeof(*v)) {
 		ssize_t n = read(fd, (char *)v + got, sizeof(*v) - got);
+
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -79,13 +81,23 @@ report_receive(int fd, struct verdict *v)
 	}
 	if (got == sizeof(*v))
 		return 1;
-	if (got != 0) {
-		/* A torn verdict cannot happen with one small write. */
-		v->step = STEP_NONE;
-		v->err = EPROTO;
-		return 1;
+	return got == 0 ? 0 : -1;
+}
+
+int
+report_receive(int fd, struct verdict *v)
+{
+	struct verdict rec;
+	bool any = false;
+	int r;
+
+	while ((r = read_record(fd, &rec)) == 1) {
+		*v = rec;
+		any = true;
 	}
-	return 0;
+	if (r == -1 || !any)
+		return -1;
+	return v->step == STEP_EXECUTING ? 0 : 1;
 }
 
 static int
@@ -162,6 +174,7 @@ static const struct {
 	    "cannot switch to the group of '%s'" },
 	{ STEP_SETUID,		OBJ_USER,	"cannot switch to user '%s'" },
 	{ STEP_CHDIR,		OBJ_DIR,	"cannot change directory to '%s'" },
+	{ STEP_SIGNALS,		OBJ_NONE,	"cannot reset signals" },
 };
 
 static const char *

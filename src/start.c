@@ -18,6 +18,7 @@
 #include "exitcodes.h"
 #include "launch.h"
 #include "path.h"
+#include "pidfile.h"
 #include "report.h"
 #include "start.h"
 
@@ -175,6 +176,28 @@ reap_first_child(pid_t child)
 	return EXIT_SETUP;
 }
 
+/*
+ * No verdict and no word of the exec: the daemon's side was killed in
+ * set-up (or its first child was). Say so, and remove the pidfile it left
+ * if nobody holds it.
+ */
+static int
+died_in_setup(const struct launch *l, pid_t child)
+{
+	int status;
+
+	if (l->opt->forks == FORKS_TWO && waitpid(child, &status, 0) == child &&
+	    WIFSIGNALED(status))
+		msg("cannot detach: the first child was killed by signal %d",
+		    WTERMSIG(status));
+	else
+		msg("cannot start '%s': set-up was cut short (killed?)",
+		    l->opt->argv[0]);
+	if (l->pidfile != NULL)
+		pidfile_clean(l->pidfile);
+	return EXIT_SETUP;
+}
+
 /* Fork, let the child detach, and read its verdict. */
 static int
 spawn(struct launch *l)
@@ -199,8 +222,16 @@ spawn(struct launch *l)
 		detach_daemon(l);
 	}
 	close(fds[1]);
-	if (report_receive(fds[0], &v) == 1)
+	switch (report_receive(fds[0], &v)) {
+	case 0:
+		break;
+	case 1:
 		rc = report_explain(STDERR_FILENO, l, &v);
+		break;
+	default:
+		rc = died_in_setup(l, child);
+		break;
+	}
 	close(fds[0]);
 	if (rc == 0 && l->opt->forks == FORKS_TWO)
 		rc = reap_first_child(child);

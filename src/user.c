@@ -7,7 +7,11 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include <bsd/stdlib.h>
 
@@ -138,9 +142,10 @@ user_export(const struct user *u)
 }
 
 /*
- * The saved set-user-ID stays 0: execve(2) copies the effective ID over it,
- * so the command never holds root, while a start that fails before the exec
- * can still take root back to remove its root-owned pidfile.
+ * Act as the user (the effective ID decides what files it may reach) but
+ * keep the real and saved IDs 0 until user_commit(): the user cannot signal
+ * a start half set up, and one that fails can take root back to remove its
+ * root-owned pidfile.
  */
 enum user_step
 user_switch(const struct user *u)
@@ -150,9 +155,40 @@ user_switch(const struct user *u)
 		return USER_GROUPS;
 	if (setresgid(u->gid, u->gid, u->gid) == -1)
 		return USER_SETGID;
-	if (setresuid(u->uid, u->uid, 0) == -1)
+	if (setresuid(0, u->uid, 0) == -1)
 		return USER_SETUID;
 	return USER_OK;
+}
+
+/* No capability may pass to the command: ambient ones would, on exec. */
+static int
+drop_capabilities(void)
+{
+	struct __user_cap_header_struct head = {
+		_LINUX_CAPABILITY_VERSION_3, 0
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)		/* EINVAL: a kernel without them */
+		return -1;
+	if (syscall(SYS_capget, &head, data) == -1)
+		return -1;
+	data[0].inheritable = data[1].inheritable = 0;
+	return (int)syscall(SYS_capset, &head, data);
+}
+
+/*
+ * Just before the exec: the real ID too. The saved ID stays 0 for a failed
+ * exec's undo; execve(2) copies the effective ID over it, so the command
+ * holds no way back to root.
+ */
+int
+user_commit(const struct user *u)
+{
+	if (drop_capabilities() == -1)
+		return -1;
+	return setresuid(u->uid, u->uid, 0);
 }
 
 int

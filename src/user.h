@@ -26,6 +26,8 @@ int user_export(const struct user *u);
 enum user_step { USER_OK, USER_GROUPS, USER_SETGID, USER_SETUID };
 /* Groups, then group, then user; returns the step that failed. */
 enum user_step user_switch(const struct user *u);
+/* The last step before the exec: no capabilities, real ID the user's. */
+int user_commit(const struct user *u);
 /* Become root again after user_switch, until the exec; -1 with errno. */
 int user_regain_root(void);
 

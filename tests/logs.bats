@@ -223,3 +223,34 @@ appends() {
 	assert_success
 	poll has_line target.log hi
 }
+
+@test "--truncate keeps the old log when the exec will fail" {
+	printf 'old\n' >old.log
+	printf '#!/no/such/interp\n' >script
+	chmod 755 script
+	run -127 dz --truncate -p x.pid -o old.log ./script
+	assert_output "daemonize: cannot run interpreter '/no/such/interp' of './script': No such file or directory"
+	assert_equal "$(<old.log)" old
+	assert_file_not_exists x.pid
+}
+
+@test "a FIFO log with no reader fails at once instead of hanging" {
+	mkfifo ff
+	# No pipe of bats' for a hanging daemon's side to hold open.
+	rc=0
+	timeout 10 "$DAEMONIZE" -p f.pid -o ff sleep 3032 >/dev/null 2>err.txt ||
+	    rc=$?
+	assert_equal "$rc" 125
+	assert_equal "$(<err.txt)" "daemonize: cannot open log file 'ff': No such device or address"
+	assert_file_not_exists f.pid
+	run pgrep -f 'sleep 3032'
+	assert_failure
+}
+
+@test "a FIFO log with a reader works" {
+	mkfifo ff
+	cat ff >got.txt &
+	track $!
+	dz -p f.pid -o ff sh -c 'echo through the fifo'
+	poll has_line got.txt 'through the fifo'
+}

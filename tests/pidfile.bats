@@ -150,11 +150,11 @@ is_zombie() {
 @test "a stale pidfile (dead pid, unlocked) is taken over" {
 	dpid=$(dead_pid)
 	echo "$dpid" >st.pid
-	dz -p st.pid sleep 300
+	dz -p st.pid sleep 3072
 	pid=$(pid_in st.pid)
 	assert_not_equal "$pid" "$dpid"
 	holds st.pid "$pid"$'\n'
-	assert_equal "$(procs sleep 300)" "$pid"
+	assert_equal "$(procs sleep 3072)" "$pid"
 	assert_equal "$(flock_pids st.pid)" "$pid"
 }
 
@@ -197,10 +197,10 @@ is_zombie() {
 	zpid=$(child_of "$parent")
 	poll is_zombie "$zpid"
 	echo "$zpid" >z.pid
-	dz -p z.pid sleep 321
+	dz -p z.pid sleep 3073
 	pid=$(pid_in z.pid)
 	assert_not_equal "$pid" "$zpid"
-	assert_equal "$(procs sleep 321)" "$pid"
+	assert_equal "$(procs sleep 3073)" "$pid"
 }
 
 @test "a pidfile that is a symbolic link is refused" {
@@ -266,4 +266,12 @@ is_zombie() {
 	assert_failure 127
 	assert_equal "$stderr" "daemonize: cannot run interpreter '/nonexistent/interp' of './bad': No such file or directory"
 	assert_file_not_exists old.pid
+}
+
+@test "the daemon's pidfile descriptor is read-only: it cannot rewrite the file" {
+	dz -p ro.pid sleep 3071
+	pid=$(pid_in ro.pid)
+	fd=$(fds_on "$pid" ro.pid)
+	assert [ -n "$fd" ]
+	assert_equal "$(fd_access "$pid" "$fd")" rdonly
 }

@@ -218,3 +218,32 @@ environ_var() {
 	assert_file_not_exists a.pid
 	poll no_process "$t"
 }
+
+@test "ambient and inheritable capabilities of the caller do not reach the command" {
+	need_root
+	# The control: capsh really gives its command the ambient capability.
+	run capsh --inh=cap_dac_override --addamb=cap_dac_override -- -c \
+	    'grep CapAmb: /proc/self/status'
+	assert_success
+	assert_output --regexp 'CapAmb:[[:space:]]+0*2$'
+	capsh --inh=cap_dac_override --addamb=cap_dac_override -- -c \
+	    "'$DAEMONIZE' -u nobody -p c.pid sleep 3051"
+	pid=$(pid_in c.pid)
+	assert_equal "$(status_field "$pid" Uid)" "$(four "$(id -u nobody)")"
+	for cap in CapInh CapPrm CapEff CapAmb; do
+		assert_equal "$(status_field "$pid" "$cap")" 0000000000000000
+	done
+}
+
+@test "--truncate keeps the old log when the user cannot execute the command" {
+	need_root
+	t=$(tag)
+	reachable_by_nobody .
+	printf 'old\n' >old.log
+	printf '#!/bin/sh\nsleep 300\n' >rootonly.sh
+	chmod 700 rootonly.sh
+	run -126 dz -u nobody --truncate -o old.log ./rootonly.sh "$t"
+	assert_output "daemonize: cannot execute './rootonly.sh': Permission denied"
+	assert_equal "$(<old.log)" old
+	poll no_process "$t"
+}

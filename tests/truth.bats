@@ -1,0 +1,50 @@
+#!/usr/bin/env bats
+# A start that dies before the exec is never reported as started.
+# strace injects SIGKILL at a chosen system call of the daemon's side.
+
+load helper
+
+# kill_at SYSCALL DAEMONIZE-ARGS...: run daemonize, killing whichever of its
+# processes first makes SYSCALL.
+kill_at() {
+	local call=$1
+	shift
+	strace -f -qq -o /dev/null -e trace="$call" \
+	    -e inject="$call":signal=SIGKILL:when=1 "$DAEMONIZE" "$@"
+}
+
+@test "the daemon's side killed in set-up: 125, and its pidfile removed" {
+	t=$(tag)
+	run -125 kill_at chdir -p k.pid -c / sleep 3401 "$t"
+	assert_output "daemonize: cannot start 'sleep': set-up was cut short (killed?)"
+	assert_file_not_exists k.pid
+	poll no_process "$t"
+}
+
+@test "the same with -1, where the daemon's side is the first child" {
+	t=$(tag)
+	run -125 kill_at chdir -1 -p k.pid sleep 3402 "$t"
+	assert_output "daemonize: cannot start 'sleep': set-up was cut short (killed?)"
+	assert_file_not_exists k.pid
+	poll no_process "$t"
+}
+
+@test "the first child killed before it forks: 125" {
+	t=$(tag)
+	run -125 kill_at setsid -p k.pid sleep 3403 "$t"
+	assert_output "daemonize: cannot detach: the first child was killed by signal 9"
+	assert_file_not_exists k.pid
+	poll no_process "$t"
+}
+
+@test "a killed start leaves a pidfile someone else holds alone" {
+	# Held, empty: the start waits for a pid to appear; kill it then.
+	# -F: flock execs sleep itself, so the tracked pid is the holder.
+	flock -F -n held.pid sleep 3405 &
+	track $!
+	poll locked held.pid
+	run -125 kill_at clock_nanosleep -p held.pid sleep 3404
+	assert_output "daemonize: cannot start 'sleep': set-up was cut short (killed?)"
+	assert_file_exists held.pid
+	locked held.pid
+}
