@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,6 +80,42 @@ verbose(const struct launch *l, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg_to(l->msg_fd, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * With -u, root works in places the user may control: walk each path,
+ * following only links the user could not have planted, and from then on
+ * name the file through the directory reached ("/proc/self/fd/N/name"), so
+ * no later rename or link can steer an open, a lock or an undo elsewhere.
+ */
+static void
+guard_path(struct launch *l, char **path, enum step step)
+{
+	struct path_guard g = { l->user.uid, l->user.groups, l->user.ngroups };
+	char *name, *safe;
+	int dir;
+
+	if (*path == NULL)
+		return;
+	if ((dir = path_open_dir(*path, &g, &name)) == -1)
+		fail(l, step, errno, 0);
+	if (asprintf(&safe, "/proc/self/fd/%d/%s", dir, name) == -1)
+		fail(l, step, ENOMEM, 0);
+	free(name);
+	free(*path);
+	*path = safe;
+	l->guard_fd[l->nguard++] = dir;
+}
+
+static void
+guard_paths(struct launch *l)
+{
+	if (l->opt->user == NULL)
+		return;
+	guard_path(l, &l->pidfile, STEP_PIDFILE_OPEN);
+	guard_path(l, &l->lockfile, STEP_LOCKFILE_OPEN);
+	guard_path(l, &l->out, STEP_STDOUT_OPEN);
+	guard_path(l, &l->err, STEP_STDERR_OPEN);
 }
 
 static void
@@ -291,10 +328,13 @@ close_descriptors(struct launch *l)
 	unsigned int lo = 3;
 	int *kp;
 
-	if ((kp = calloc(l->opt->nkeep + 4, sizeof(*kp))) == NULL)
+	if ((kp = calloc(l->opt->nkeep + 4 + 4, sizeof(*kp))) == NULL)
 		fail(l, STEP_FDS, errno, 0);
 	for (i = 0; i < l->opt->nkeep; i++)
 		kp[n++] = l->opt->keep[i];
+	/* Close-on-exec, and needed by an undo until then. */
+	for (i = 0; i < (size_t)l->nguard; i++)
+		kp[n++] = l->guard_fd[i];
 	kp[n++] = l->pid_fd;
 	kp[n++] = l->lock_fd;
 	kp[n++] = l->report_fd;
@@ -468,6 +508,7 @@ static void __attribute__((noreturn))
 setup_and_exec(struct launch *l)
 {
 	umask(0);
+	guard_paths(l);
 	if (l->pidfile != NULL)
 		take_pidfile(l);
 	if (l->lockfile != NULL)

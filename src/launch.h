@@ -36,6 +36,10 @@ struct launch {
 
 	bool switched;		/* user_switch() done: undo needs root back */
 
+	/* With -u: the directories the paths above were walked to safely. */
+	int guard_fd[4];
+	int nguard;
+
 	/* What this run created, to be removed if the start fails. */
 	bool lock_created;
 	bool out_created;

@@ -28,4 +28,20 @@ typedef int opener_fn(const char *path, int flags, ...);
 int path_open(opener_fn *opener, const char *path, int flags, mode_t mode,
     bool *created);
 
+/* The user of -u, whom root's opens must not let steer them. */
+struct path_guard {
+	uid_t uid;
+	const gid_t *groups;
+	int ngroups;
+};
+
+/*
+ * Walk the absolute path as root would, but follow a symbolic link only
+ * where the guarded user could not have made or replaced it. Returns the
+ * directory holding the last component (O_PATH, close-on-exec) and sets
+ * *name to that component, newly allocated; -1 with errno (ELOOP for a
+ * link the user could have planted) on failure.
+ */
+int path_open_dir(const char *path, const struct path_guard *g, char **name);
+
 #endif

@@ -210,6 +210,9 @@ reason(const struct launch *l, const struct verdict *v)
 	    (l->opt->user != NULL && (v->step == STEP_LOCKFILE_OPEN ||
 	    v->step == STEP_STDOUT_OPEN || v->step == STEP_STDERR_OPEN));
 
+	if (v->err == ELOOP && nofollow && l->opt->user != NULL)
+		return "it is, or passes through, a symbolic link the user "
+		    "could have made";
 	if (v->err == ELOOP && nofollow)
 		return "it is a symbolic link";
 	return strerror(v->err);

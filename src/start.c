@@ -29,6 +29,7 @@ launch_init(struct launch *l, const struct options *o)
 	l->opt = o;
 	l->report_fd = l->msg_fd = -1;
 	l->pid_fd = l->lock_fd = l->out_fd = l->err_fd = -1;
+	l->nguard = 0;
 }
 
 static void

@@ -237,3 +237,8 @@ locked() {
 unlocked() {
 	[ -z "$(locks_on "$1")" ]
 }
+
+# FILE has a line that is exactly TEXT.
+has_line() {
+	grep -qxF -- "$2" "$1"
+}

@@ -16,10 +16,6 @@ run_to_end() {
 	wait_dead "$pid"
 }
 
-has_line() {
-	grep -qxF -- "$2" "$1"
-}
-
 # The file offset of descriptor N of PID: shared by one open file's users.
 fd_pos() {
 	awk '$1 == "pos:" { print $2 }' "/proc/$1/fdinfo/$2"

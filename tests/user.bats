@@ -209,12 +209,12 @@ environ_var() {
 	chmod 600 secret
 	ln -s "$PWD/secret" out.log
 	run -125 dz -u nobody -p a.pid -o out.log sh -c "echo $t"
-	assert_output "daemonize: cannot open log file 'out.log': it is a symbolic link"
+	assert_output "daemonize: cannot open log file 'out.log': it is, or passes through, a symbolic link the user could have made"
 	assert_equal "$(<secret)" secret
 	assert_file_not_exists a.pid
 	ln -s "$PWD/secret" lk
 	run -125 dz -u nobody -p a.pid -l lk sleep 3050
-	assert_output "daemonize: cannot open lockfile 'lk': it is a symbolic link"
+	assert_output "daemonize: cannot open lockfile 'lk': it is, or passes through, a symbolic link the user could have made"
 	assert_file_not_exists a.pid
 	poll no_process "$t"
 }
@@ -246,4 +246,39 @@ environ_var() {
 	assert_output "daemonize: cannot execute './rootonly.sh': Permission denied"
 	assert_equal "$(<old.log)" old
 	poll no_process "$t"
+}
+
+@test "with -u a link the user planted on the way is refused, root's files untouched" {
+	need_root
+	reachable_by_nobody .
+	mkdir -m 700 rootonly
+	echo secret >rootonly/app.log
+	echo 4242 >rootonly/app.pid
+	mkdir u
+	chown nobody u
+	# The user's own directory, where it replaced "logs" with a link.
+	as_nobody ln -s "$PWD/rootonly" u/logs
+	run -125 dz -u nobody --truncate -o u/logs/app.log sh -c 'echo owned'
+	assert_output "daemonize: cannot open log file 'u/logs/app.log': it is, or passes through, a symbolic link the user could have made"
+	run -125 dz -u nobody -p u/logs/app.pid sleep 3052
+	assert_output "daemonize: cannot open pidfile 'u/logs/app.pid': it is, or passes through, a symbolic link the user could have made"
+	assert_equal "$(<rootonly/app.log)" secret
+	assert_equal "$(<rootonly/app.pid)" 4242
+	assert_equal "$(stat -c %a rootonly/app.pid)" 644
+	assert_equal "$(ls rootonly | tr '\n' ' ')" "app.log app.pid "
+}
+
+@test "with -u links the user could not have made are followed" {
+	need_root
+	reachable_by_nobody .
+	mkdir real
+	ln -s real via		# root's link in a directory closed to nobody
+	mkdir u
+	chown nobody u
+	dz -u nobody -p via/a.pid -o via/a.log -e u/a.err sh -c 'echo out; echo err >&2; exec sleep 3053'
+	pid=$(pid_in real/a.pid)
+	assert_equal "$(fd_target "$pid" 1)" "$PWD/real/a.log"
+	assert_equal "$(fd_target "$pid" 2)" "$PWD/u/a.err"
+	poll has_line real/a.log out
+	assert_equal "$(stat -c %U u/a.err)" nobody
 }
