@@ -28,22 +28,23 @@ daemonize: $(OBJS)
 
 # Header dependencies, spelt out.
 src/command.o: src/command.c src/command.h src/path.h
-src/detach.o:  src/detach.c src/detach.h src/exitcodes.h src/launch.h \
-               src/lock.h src/options.h src/pidfile.h src/report.h src/user.h
-src/lock.o:    src/lock.c src/lock.h src/proc.h
-src/main.o:    src/main.c src/exitcodes.h src/options.h src/report.h \
-               src/start.h src/launch.h src/user.h
-src/options.o: src/options.c src/exitcodes.h src/options.h src/report.h \
-               src/launch.h src/user.h
+src/detach.o:  src/detach.c src/command.h src/detach.h src/exitcodes.h \
+               src/launch.h src/lock.h src/options.h src/path.h \
+               src/pidfile.h src/report.h src/user.h
+src/lock.o:    src/lock.c src/lock.h src/path.h src/proc.h
+src/main.o:    src/main.c src/exitcodes.h src/launch.h src/options.h \
+               src/report.h src/start.h src/user.h
+src/options.o: src/options.c src/exitcodes.h src/launch.h src/options.h \
+               src/report.h src/user.h
 src/path.o:    src/path.c src/path.h
 src/pidfile.o: src/pidfile.c src/lock.h src/pidfile.h src/proc.h
 src/proc.o:    src/proc.c src/proc.h
 src/report.o:  src/report.c src/command.h src/exitcodes.h src/launch.h \
                src/options.h src/report.h src/user.h
 src/start.o:   src/start.c src/command.h src/detach.h src/exitcodes.h \
-               src/launch.h src/options.h src/path.h src/report.h \
-               src/start.h src/user.h
-src/user.o:    src/user.c src/report.h src/launch.h src/options.h src/user.h
+               src/launch.h src/options.h src/path.h src/pidfile.h \
+               src/report.h src/start.h src/user.h
+src/user.o:    src/user.c src/launch.h src/options.h src/report.h src/user.h
 
 # Install what the build and the tests need: as root with apt-get, else
 # print the command to run.

@@ -280,11 +280,14 @@ truncate_file(int fd)
 	return S_ISREG(st.st_mode) ? ftruncate(fd, 0) : 0;
 }
 
-/* Late, so a start that fails in set-up leaves an old log as it was. */
+/*
+ * Late, so a start that fails in set-up leaves an old log as it was; and
+ * not at all for an exec that will fail.
+ */
 static void
 truncate_logs(struct launch *l)
 {
-	if (!l->opt->truncate)
+	if (!l->opt->truncate || !command_runnable(l->path))
 		return;
 	if (l->out != NULL && truncate_file(STDOUT_FILENO) == -1)
 		fail(l, STEP_STDOUT_TRUNCATE, errno, 0);
@@ -524,9 +527,7 @@ setup_and_exec(struct launch *l)
 	if (chdir(l->dir) == -1)
 		fail(l, STEP_CHDIR, errno, 0);
 	inherit_descriptors(l);
-	/* An exec that will fail must not have emptied the old logs. */
-	if (command_runnable(l->path))
-		truncate_logs(l);
+	truncate_logs(l);
 	verbose(l, "executing '%s' as pid %ld", l->path, (long)getpid());
 	reset_signals(l);
 	commit_user(l);

@@ -3,9 +3,11 @@
  * resolving and looking up are left to the start.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bsd/stdlib.h>
 
@@ -86,10 +88,15 @@ options_version(void)
 	printf("daemonize %s\n", VERSION);
 }
 
-static int
-usage_error(const char *fmt, const char *arg)
+static int __attribute__((format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
 {
-	msg(fmt, arg);
+	va_list ap;
+
+	fflush(stdout);
+	va_start(ap, fmt);
+	vmsg_to(STDERR_FILENO, fmt, ap);
+	va_end(ap);
 	fputs("Try 'daemonize --help'.\n", stderr);
 	return EXIT_USAGE;
 }
@@ -157,12 +164,9 @@ parse_keep_fd(struct options *o, const char *arg)
 	long long fd;
 
 	fd = strtonum(arg, 3, INT32_MAX, &errstr);
-	if (errstr != NULL) {
-		msg("invalid descriptor '%s' for --keep-fd: %s (3 or more)",
-		    arg, errstr);
-		fputs("Try 'daemonize --help'.\n", stderr);
-		return EXIT_USAGE;
-	}
+	if (errstr != NULL)
+		return usage_error("invalid descriptor '%s' for --keep-fd: %s "
+		    "(3 or more)", arg, errstr);
 	o->keep[o->nkeep++] = (int)fd;
 	return 0;
 }
@@ -177,13 +181,10 @@ bad_option(char *argv[], int at, int c)
 			    argv[at]);
 		return usage_error("unrecognized option '%s'", argv[at]);
 	}
-	if (c == ':') {
-		msg("option requires an argument -- '%c'", optopt);
-	} else {
-		msg("invalid option -- '%c'", optopt);
-	}
-	fputs("Try 'daemonize --help'.\n", stderr);
-	return EXIT_USAGE;
+	if (c == ':')
+		return usage_error("option requires an argument -- '%c'",
+		    optopt);
+	return usage_error("invalid option -- '%c'", optopt);
 }
 
 static int
@@ -317,7 +318,7 @@ options_parse(struct options *o, int argc, char *argv[])
 	if (o->user != NULL && (rc = check_user_form(o->user)) != 0)
 		return rc;
 	if (optind >= argc)
-		return usage_error("no command given%s", "");
+		return usage_error("no command given");
 	o->argv = argv + optind;
 	return 0;
 }

@@ -118,9 +118,11 @@ find_command(struct launch *l, const char *cwd)
 	const char *name = l->opt->argv[0];
 
 	if ((l->path = command_find(name, cwd)) == NULL) {
-		msg("cannot execute '%s': %s", name, strerror(errno));
-		return errno == ENOENT ? EXIT_NOTFOUND :
-		    errno == ENOMEM ? EXIT_SETUP : EXIT_CANNOT;
+		int e = errno;
+
+		msg("cannot execute '%s': %s", name, strerror(e));
+		return e == ENOENT ? EXIT_NOTFOUND :
+		    e == ENOMEM ? EXIT_SETUP : EXIT_CANNOT;
 	}
 	if (l->opt->verbose)
 		msg("found '%s' at '%s'", name, l->path);
@@ -154,41 +156,27 @@ prepare(struct launch *l)
 	return rc;
 }
 
-/*
- * The session leader that forked the daemon exits 0 at once; anything else
- * (a signal, say) means the daemon may never have been forked.
- */
+/* Wait for the first child; 0 as its status if already reaped. */
 static int
-reap_first_child(pid_t child)
+reap(pid_t child)
 {
 	int status;
 
 	while (waitpid(child, &status, 0) == -1)
 		if (errno != EINTR)
 			return 0;	/* SIGCHLD ignored: reaped already */
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFSIGNALED(status))
-		msg("cannot detach: the first child was killed by signal %d",
-		    WTERMSIG(status));
-	else
-		msg("cannot detach: the first child exited with status %d",
-		    WEXITSTATUS(status));
-	return EXIT_SETUP;
+	return status;
 }
 
 /*
  * No verdict and no word of the exec: the daemon's side was killed in
- * set-up (or its first child was). Say so, and remove the pidfile it left
- * if nobody holds it.
+ * set-up, or the first child was before it forked. Say so, and remove the
+ * pidfile it left if nobody holds it.
  */
 static int
-died_in_setup(const struct launch *l, pid_t child)
+died_in_setup(const struct launch *l, int status)
 {
-	int status;
-
-	if (l->opt->forks == FORKS_TWO && waitpid(child, &status, 0) == child &&
-	    WIFSIGNALED(status))
+	if (l->opt->forks == FORKS_TWO && WIFSIGNALED(status))
 		msg("cannot detach: the first child was killed by signal %d",
 		    WTERMSIG(status));
 	else
@@ -199,12 +187,15 @@ died_in_setup(const struct launch *l, pid_t child)
 	return EXIT_SETUP;
 }
 
-/* Fork, let the child detach, and read its verdict. */
+/*
+ * Fork, let the child detach, and read its verdict. The first child is
+ * waited for unless it is the daemon itself, started (-1).
+ */
 static int
 spawn(struct launch *l)
 {
 	struct verdict v;
-	int fds[2], rc = 0;
+	int fds[2], r, status = 0;
 	pid_t child;
 
 	if (pipe2(fds, O_CLOEXEC) == -1) {
@@ -223,22 +214,15 @@ spawn(struct launch *l)
 		detach_daemon(l);
 	}
 	close(fds[1]);
-	switch (report_receive(fds[0], &v)) {
-	case 0:
-		break;
-	case 1:
-		rc = report_explain(STDERR_FILENO, l, &v);
-		break;
-	default:
-		rc = died_in_setup(l, child);
-		break;
-	}
+	r = report_receive(fds[0], &v);
 	close(fds[0]);
-	if (rc == 0 && l->opt->forks == FORKS_TWO)
-		rc = reap_first_child(child);
-	else if (rc != 0)
-		(void)waitpid(child, NULL, 0);
-	return rc;
+	if (r != 0 || l->opt->forks == FORKS_TWO)
+		status = reap(child);
+	if (r == 0)
+		return 0;
+	if (r == 1)
+		return report_explain(STDERR_FILENO, l, &v);
+	return died_in_setup(l, status);
 }
 
 int
