@@ -11,9 +11,9 @@ override CFLAGS   += -std=c11 -Wall -Wextra
 override CPPFLAGS += -D_GNU_SOURCE $(shell $(PKG_CONFIG) --cflags libbsd)
 override LDLIBS   += $(shell $(PKG_CONFIG) --libs libbsd)
 
-SRCS = src/command.c src/detach.c src/lock.c src/main.c src/options.c \
-       src/path.c src/pidfile.c src/proc.c src/report.c src/start.c \
-       src/user.c
+SRCS = src/command.c src/control.c src/detach.c src/lock.c src/main.c src/options.c \
+       src/path.c src/pidfile.c src/proc.c src/ready.c src/report.c \
+       src/signame.c src/start.c src/stop.c src/user.c src/watch.c
 OBJS = $(SRCS:.c=.o)
 
 # Debian 12 packages the build and the tests need.
@@ -28,23 +28,32 @@ daemonize: $(OBJS)
 
 # Header dependencies, spelt out.
 src/command.o: src/command.c src/command.h src/path.h
+src/control.o: src/control.c src/control.h src/exitcodes.h src/options.h \
+               src/pidfile.h src/report.h src/signame.h src/stop.h
 src/detach.o:  src/detach.c src/command.h src/detach.h src/exitcodes.h \
                src/launch.h src/lock.h src/options.h src/path.h \
                src/pidfile.h src/report.h src/user.h
 src/lock.o:    src/lock.c src/lock.h src/path.h src/proc.h
-src/main.o:    src/main.c src/exitcodes.h src/launch.h src/options.h \
+src/main.o:    src/main.c src/control.h src/exitcodes.h src/launch.h src/options.h \
                src/report.h src/start.h src/user.h
 src/options.o: src/options.c src/exitcodes.h src/launch.h src/options.h \
-               src/report.h src/user.h
+               src/report.h src/signame.h src/user.h
 src/path.o:    src/path.c src/path.h
 src/pidfile.o: src/pidfile.c src/lock.h src/pidfile.h src/proc.h
 src/proc.o:    src/proc.c src/proc.h
+src/signame.o: src/signame.c src/signame.h
+src/ready.o:   src/ready.c src/exitcodes.h src/launch.h src/options.h \
+               src/path.h src/proc.h src/ready.h src/report.h src/user.h
 src/report.o:  src/report.c src/command.h src/exitcodes.h src/launch.h \
                src/options.h src/report.h src/user.h
 src/start.o:   src/start.c src/command.h src/detach.h src/exitcodes.h \
-               src/launch.h src/options.h src/path.h src/pidfile.h \
-               src/report.h src/start.h src/user.h
+               src/launch.h src/options.h src/path.h src/ready.h \
+               src/report.h src/start.h src/user.h src/watch.h
+src/stop.o:    src/stop.c src/proc.h src/stop.h
 src/user.o:    src/user.c src/launch.h src/options.h src/report.h src/user.h
+src/watch.o:   src/watch.c src/exitcodes.h src/launch.h src/lock.h \
+               src/options.h src/pidfile.h src/ready.h src/report.h \
+               src/signame.h src/stop.h src/user.h src/watch.h
 
 # Install what the build and the tests need: as root with apt-get, else
 # print the command to run.

@@ -331,10 +331,13 @@ close_descriptors(struct launch *l)
 	unsigned int lo = 3;
 	int *kp;
 
-	if ((kp = calloc(l->opt->nkeep + 4 + 4, sizeof(*kp))) == NULL)
+	kp = calloc(l->opt->nkeep + l->nready_fds + 4 + 4, sizeof(*kp));
+	if (kp == NULL)
 		fail(l, STEP_FDS, errno, 0);
 	for (i = 0; i < l->opt->nkeep; i++)
 		kp[n++] = l->opt->keep[i];
+	for (i = 0; i < l->nready_fds; i++)
+		kp[n++] = l->ready_fds[i];
 	/* Close-on-exec, and needed by an undo until then. */
 	for (i = 0; i < (size_t)l->nguard; i++)
 		kp[n++] = l->guard_fd[i];
@@ -375,6 +378,8 @@ inherit_descriptors(struct launch *l)
 	inherit_fd(l, l->lock_fd);
 	for (i = 0; i < l->opt->nkeep; i++)
 		inherit_fd(l, l->opt->keep[i]);
+	for (i = 0; i < l->nready_fds; i++)
+		inherit_fd(l, l->ready_fds[i]);
 }
 
 static void
@@ -391,6 +396,9 @@ set_environment(struct launch *l)
 	for (i = 0; i < o->nenv; i++)
 		if (putenv(o->env[i]) != 0)
 			fail(l, STEP_ENV, errno, 0);
+	/* Last: --wait notify cannot work with any other socket. */
+	if (l->notify_env != NULL && putenv(l->notify_env) != 0)
+		fail(l, STEP_ENV, errno, 0);
 }
 
 static void
@@ -474,7 +482,8 @@ commit_user(struct launch *l)
 static void
 announce_exec(struct launch *l)
 {
-	struct verdict v = { STEP_EXECUTING, 0, getpid() };
+	/* err carries whether this run created the lockfile. */
+	struct verdict v = { STEP_EXECUTING, l->lock_created, getpid() };
 
 	if (l->report_fd >= 0)
 		report_send(l->report_fd, &v);

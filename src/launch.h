@@ -34,6 +34,11 @@ struct launch {
 	int out_fd;
 	int err_fd;		/* == out_fd when both name one file */
 
+	/* --wait: what the daemon needs of the readiness sources. */
+	char *notify_env;	/* "NOTIFY_SOCKET=@...", or NULL */
+	const int *ready_fds;	/* fd:N write ends, already at N */
+	size_t nready_fds;
+
 	bool switched;		/* user_switch() done: undo needs root back */
 
 	/* With -u: the directories the paths above were walked to safely. */

@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -34,52 +36,101 @@ lock_open(const char *path, int flags, mode_t mode, bool *created)
 
 /*
  * A line of /proc/locks reads "1: FLOCK  ADVISORY  WRITE 1833 fe:00:1095 0
- * EOF"; waiters have "->" after the number. The pid is the locker's.
+ * EOF"; waiters have "->" after the number. The pid is the locker's, or 0
+ * when it is gone or outside our PID namespace. True when the line is a
+ * lock held on dev:ino.
  */
-static pid_t
-holder_in_line(char *line, dev_t dev, ino_t ino)
+static bool
+line_holds(char *line, dev_t dev, ino_t ino, pid_t *pid)
 {
 	char *field[6], *save, *end;
 	unsigned long maj, min;
 	unsigned long long in;
-	long pid;
+	long p;
 	int n;
 
 	for (n = 0; n < 6; n++) {
 		field[n] = strtok_r(n == 0 ? line : NULL, " \t\n", &save);
 		if (field[n] == NULL || strcmp(field[n], "->") == 0)
-			return 0;
+			return false;
 	}
-	pid = strtol(field[4], &end, 10);
-	if (*end != '\0' || pid <= 0)
-		return 0;
+	p = strtol(field[4], &end, 10);
+	if (*end != '\0')
+		return false;
 	maj = strtoul(field[5], &end, 16);
 	if (*end != ':')
-		return 0;
+		return false;
 	min = strtoul(end + 1, &end, 16);
 	if (*end != ':')
-		return 0;
+		return false;
 	in = strtoull(end + 1, &end, 10);
 	if (*end != '\0')
-		return 0;
+		return false;
 	if (maj != major(dev) || min != minor(dev) || in != ino)
-		return 0;
-	return (pid_t)pid;
+		return false;
+	*pid = p > 0 ? (pid_t)p : 0;
+	return true;
+}
+
+/* Whether /proc/locks shows a lock on st's file: 1, 0, or -1 unreadable. */
+static int
+find_lock(const struct stat *st, pid_t *pid)
+{
+	char line[256];
+	int found = 0;
+	FILE *f;
+
+	*pid = 0;
+	if ((f = fopen("/proc/locks", "re")) == NULL)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = line_holds(line, st->st_dev, st->st_ino, pid);
+	fclose(f);
+	return found;
 }
 
 pid_t
 lock_holder(const char *path)
 {
-	char line[256];
 	struct stat st;
-	pid_t pid = 0;
-	FILE *f;
+	pid_t pid;
 
-	if (stat(path, &st) == -1 || (f = fopen("/proc/locks", "re")) == NULL)
+	if (stat(path, &st) == -1 || find_lock(&st, &pid) != 1)
 		return 0;
-	while (pid == 0 && fgets(line, sizeof(line), f) != NULL)
-		pid = holder_in_line(line, st.st_dev, st.st_ino);
-	fclose(f);
 	/* A lock taken before a fork shows its dead taker: no use to anyone. */
 	return pid > 0 && proc_alive(pid) ? pid : 0;
+}
+
+bool
+lock_held(int fd)
+{
+	struct stat st;
+	pid_t pid;
+	int found;
+
+	if (fstat(fd, &st) == -1)
+		return false;
+	if ((found = find_lock(&st, &pid)) != -1)
+		return found == 1;
+	/* No /proc/locks: try for a lock of our own, and let it go at once. */
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		(void)flock(fd, LOCK_UN);
+		return false;
+	}
+	return errno == EWOULDBLOCK;
+}
+
+void
+lock_remove(const char *path)
+{
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
+	    O_NOCTTY);
+	if (fd == -1)
+		return;
+	/* Held by nobody: then no daemon can be using it. */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		(void)unlink(path);
+	close(fd);
 }

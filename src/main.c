@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "exitcodes.h"
 #include "options.h"
 #include "report.h"
@@ -47,6 +48,10 @@ main(int argc, char *argv[])
 		options_usage();
 	else if (rc == 0 && opts.version)
 		options_version();
+	else if (rc == 0 && opts.mode == MODE_STOP)
+		rc = control_stop(&opts);
+	else if (rc == 0 && opts.mode == MODE_STATUS)
+		rc = control_status(&opts);
 	else if (rc == 0)
 		rc = start(&opts);
 	options_free(&opts);

@@ -3,6 +3,7 @@
  * resolving and looking up are left to the start.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +15,24 @@
 #include "exitcodes.h"
 #include "options.h"
 #include "report.h"
+#include "signame.h"
 
 #define VERSION		"0.1.0"
 #define TIMEOUT_MAX	1000000.0	/* seconds; about 11 days */
+#define WAIT_DEFAULT	"60"		/* seconds --wait may take */
+#define STOP_DEFAULT	"10"		/* seconds --stop waits before SIGKILL */
 
 enum {
 	OPT_CLEAR_ENV = 256,
 	OPT_KEEP_FD,
+	OPT_SIGNAL,
+	OPT_STATUS,
+	OPT_STOP,
 	OPT_TRUNCATE,
 };
 
 /* Sorted by letter, long-only options last; keep in step with usage(). */
-static const char shortopts[] = "+:12ac:e:E:fhl:m:o:p:t:u:vV";
+static const char shortopts[] = "+:12ac:e:E:fhl:m:o:p:t:u:vVw:";
 
 static const struct option longopts[] = {
 	{ "single-fork",	no_argument,		NULL, '1' },
@@ -44,8 +51,12 @@ static const struct option longopts[] = {
 	{ "user",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
+	{ "wait",		required_argument,	NULL, 'w' },
 	{ "clear-env",		no_argument,		NULL, OPT_CLEAR_ENV },
 	{ "keep-fd",		required_argument,	NULL, OPT_KEEP_FD },
+	{ "signal",		required_argument,	NULL, OPT_SIGNAL },
+	{ "status",		no_argument,		NULL, OPT_STATUS },
+	{ "stop",		no_argument,		NULL, OPT_STOP },
 	{ "truncate",		no_argument,		NULL, OPT_TRUNCATE },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -55,7 +66,10 @@ options_usage(void)
 {
 	fputs(
 "Usage: daemonize [OPTION]... [--] COMMAND [ARG]...\n"
-"Run COMMAND as a Unix daemon; exit 0 only once it has been executed.\n"
+"  or:  daemonize --stop -p PIDFILE [--signal SIG] [--timeout SECS]\n"
+"  or:  daemonize --status -p PIDFILE\n"
+"Run COMMAND as a Unix daemon; exit 0 only once it has been executed (and,\n"
+"with --wait, is ready). Stop it, or tell whether it runs, by its pidfile.\n"
 "\n"
 "  -1, --single-fork        fork once: the daemon leads its session\n"
 "  -2, --double-fork        fork twice: it can never regain a terminal (default)\n"
@@ -69,16 +83,25 @@ options_usage(void)
 "  -m, --umask MASK         octal umask of COMMAND (default 022)\n"
 "  -o, --stdout FILE        append COMMAND's stdout to FILE\n"
 "  -p, --pidfile FILE       lock FILE and write the daemon's pid to it\n"
-"  -t, --timeout SECS       time limit of --wait and --stop\n"
+"  -t, --timeout SECS       time limit of a start (with --wait, default 60)\n"
+"                             and of --stop before SIGKILL (default 10)\n"
 "  -u, --user USER[:GROUP]  run COMMAND as USER (needs root)\n"
 "  -v, --verbose            say what is being done, on stderr\n"
 "  -V, --version            show the version and exit\n"
+"  -w, --wait SPEC          return once COMMAND is ready (repeatable): notify,\n"
+"                             fd:N, tcp:[HOST:]PORT, path:PATH or log:REGEX\n"
 "      --clear-env          start COMMAND with an empty environment\n"
 "      --keep-fd N          leave descriptor N open in COMMAND\n"
+"      --signal SIG         signal for --stop (default TERM)\n"
+"      --status             tell whether the daemon in PIDFILE runs\n"
+"      --stop               stop the daemon in PIDFILE\n"
 "      --truncate           truncate log files instead of appending\n"
 "\n"
-"Exit status: 0 started, 1 already running, 2 usage error, 125 set-up failed,\n"
-"126 COMMAND not executable, 127 COMMAND not found.\n"
+"Exit status of a start: 0 started, 1 already running, 2 usage error,\n"
+"3 ended or failed before ready, 124 not ready in time, 125 set-up failed,\n"
+"126 COMMAND not executable, 127 COMMAND not found. Of --stop: 0 stopped,\n"
+"1 still running, 125 bad pidfile. Of --status: 0 running, 1 stale pidfile,\n"
+"3 not running, 4 unknown.\n"
 "See daemonize(1) for details.\n", stdout);
 }
 
@@ -171,6 +194,119 @@ parse_keep_fd(struct options *o, const char *arg)
 	return 0;
 }
 
+/* 1 to 65535, digits only. */
+static bool
+is_port(const char *s)
+{
+	const char *errstr;
+
+	return *s >= '0' && *s <= '9' &&
+	    (strtonum(s, 1, 65535, &errstr), errstr == NULL);
+}
+
+/* [HOST:]PORT, HOST a name, an IPv4 address or [IPv6]. */
+static int
+parse_tcp(struct wait_spec *w)
+{
+	const char *a = w->arg, *colon;
+	size_t hostlen;
+
+	if (a[0] == '[') {
+		const char *close = strchr(a, ']');
+
+		if (close == NULL || close == a + 1 || close[1] != ':')
+			return -1;
+		a++;
+		hostlen = (size_t)(close - a);
+		w->port = close + 2;
+	} else if ((colon = strchr(a, ':')) != NULL) {
+		if (colon == a || strchr(colon + 1, ':') != NULL)
+			return -1;	/* an IPv6 address needs brackets */
+		hostlen = (size_t)(colon - a);
+		w->port = colon + 1;
+	} else {
+		a = "127.0.0.1";
+		hostlen = strlen(a);
+		w->port = w->arg;
+	}
+	if (!is_port(w->port))
+		return -1;
+	if ((w->host = strndup(a, hostlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+parse_log(struct wait_spec *w)
+{
+	char why[256];
+	int e;
+
+	if ((e = regcomp(&w->re, w->arg, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(e, &w->re, why, sizeof(why));
+		return usage_error("invalid regular expression in --wait '%s': "
+		    "%s", w->given, why);
+	}
+	return 0;
+}
+
+/* KIND or KIND:ARG; true with *arg set when s starts with kind. */
+static bool
+has_kind(const char *s, const char *kind, const char **arg)
+{
+	size_t len = strlen(kind);
+
+	if (strncmp(s, kind, len) != 0 || s[len] != ':')
+		return false;
+	*arg = s + len + 1;
+	return true;
+}
+
+static int
+parse_wait(struct options *o, const char *spec)
+{
+	struct wait_spec *w = &o->wait[o->nwait];
+	const char *errstr;
+
+	memset(w, 0, sizeof(*w));
+	w->given = spec;
+	w->fd = -1;
+	if (strcmp(spec, "notify") == 0) {
+		w->kind = WAIT_NOTIFY;
+	} else if (has_kind(spec, "fd", &w->arg)) {
+		w->kind = WAIT_FD;
+		w->fd = (int)strtonum(w->arg, 3, INT32_MAX, &errstr);
+		if (errstr != NULL || *w->arg < '0' || *w->arg > '9')
+			return usage_error("invalid descriptor in --wait "
+			    "'%s' (want fd:N, N 3 or more)", spec);
+	} else if (has_kind(spec, "tcp", &w->arg)) {
+		w->kind = WAIT_TCP;
+		if (parse_tcp(w) == -1)
+			return usage_error("invalid --wait '%s' (want "
+			    "tcp:[HOST:]PORT, PORT 1 to 65535)", spec);
+	} else if (has_kind(spec, "path", &w->arg) && *w->arg != '\0') {
+		w->kind = WAIT_PATH;
+	} else if (has_kind(spec, "log", &w->arg) && *w->arg != '\0') {
+		w->kind = WAIT_LOG;
+		if (parse_log(w) != 0)
+			return EXIT_USAGE;
+	} else {
+		return usage_error("invalid --wait '%s' (want notify, fd:N, "
+		    "tcp:[HOST:]PORT, path:PATH or log:REGEX)", spec);
+	}
+	o->nwait++;
+	return 0;
+}
+
+static int
+parse_signal(struct options *o, const char *arg)
+{
+	if ((o->signal = signame_parse(arg)) == -1)
+		return usage_error("invalid signal '%s' for --signal", arg);
+	o->signal_given = true;
+	return 0;
+}
+
 static int
 bad_option(char *argv[], int at, int c)
 {
@@ -187,16 +323,28 @@ bad_option(char *argv[], int at, int c)
 	return usage_error("invalid option -- '%c'", optopt);
 }
 
-static int
-empty_argument(int c)
+static const char *
+long_name(int c)
 {
 	const struct option *lo;
 
 	for (lo = longopts; lo->name != NULL; lo++)
 		if (lo->val == c)
 			break;
+	return lo->name;
+}
+
+static int
+empty_argument(int c)
+{
 	return usage_error("option '--%s' needs a non-empty argument",
-	    lo->name);
+	    long_name(c));
+}
+
+static enum mode
+mode_of(int c)
+{
+	return c == OPT_STOP ? MODE_STOP : MODE_STATUS;
 }
 
 /* One option: record it, or return the exit code of a usage error. */
@@ -252,6 +400,7 @@ take_option(struct options *o, int c, char *arg)
 		if (parse_seconds(arg, &o->timeout) == -1)
 			return usage_error("invalid timeout '%s' (seconds, 0 "
 			    "to 1000000)", arg);
+		o->timeout_arg = arg;
 		break;
 	case 'u':
 		o->user = arg;
@@ -262,11 +411,22 @@ take_option(struct options *o, int c, char *arg)
 	case 'V':
 		o->version = true;
 		break;
+	case 'w':
+		return parse_wait(o, arg);
 	case OPT_CLEAR_ENV:
 		o->clear_env = true;
 		break;
 	case OPT_KEEP_FD:
 		return parse_keep_fd(o, arg);
+	case OPT_SIGNAL:
+		return parse_signal(o, arg);
+	case OPT_STATUS:
+	case OPT_STOP:
+		if (o->mode != MODE_START && o->mode != mode_of(c))
+			return usage_error("--stop and --status cannot be "
+			    "used together");
+		o->mode = mode_of(c);
+		break;
 	case OPT_TRUNCATE:
 		o->truncate = true;
 		break;
@@ -285,19 +445,134 @@ check_user_form(const char *user)
 	return 0;
 }
 
+/* What the options seen so far mean beyond their own values. */
+struct seen {
+	int start_only;		/* the first option only a start takes */
+	int stop_only;		/* the first of -t and --signal */
+};
+
+static void
+note_seen(struct seen *seen, int c)
+{
+	switch (c) {
+	case 'h': case 'p': case 'v': case 'V': case OPT_STATUS: case OPT_STOP:
+		break;
+	case 't': case OPT_SIGNAL:
+		if (seen->stop_only == 0)
+			seen->stop_only = c;
+		break;
+	default:
+		if (seen->start_only == 0)
+			seen->start_only = c;
+	}
+}
+
+static int
+check_control(const struct options *o, const struct seen *seen, int argc,
+    char *argv[])
+{
+	const char *verb = o->mode == MODE_STOP ? "--stop" : "--status";
+	int other = seen->start_only;
+
+	if (other == 0 && o->mode == MODE_STATUS)
+		other = seen->stop_only;
+	if (other != 0)
+		return usage_error("option '--%s' cannot be used with %s",
+		    long_name(other), verb);
+	if (o->pidfile == NULL)
+		return usage_error("%s needs --pidfile", verb);
+	if (optind < argc)
+		return usage_error("%s takes no command, but got '%s'", verb,
+		    argv[optind]);
+	return 0;
+}
+
+static bool
+has_keep_fd(const struct options *o, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < o->nkeep; i++)
+		if (o->keep[i] == fd)
+			return true;
+	return false;
+}
+
+static int
+check_waits(const struct options *o)
+{
+	size_t i, j;
+
+	if (o->nwait > 0 && o->forks == FORKS_NONE)
+		return usage_error("--wait cannot be used with --foreground");
+	for (i = 0; i < o->nwait; i++) {
+		const struct wait_spec *w = &o->wait[i];
+
+		if (w->kind == WAIT_LOG && o->out == NULL && o->err == NULL)
+			return usage_error("--wait '%s' needs --stdout or "
+			    "--stderr", w->given);
+		if (w->kind != WAIT_FD)
+			continue;
+		if (has_keep_fd(o, w->fd))
+			return usage_error("descriptor %d cannot be both "
+			    "--keep-fd and --wait '%s'", w->fd, w->given);
+		for (j = 0; j < i; j++)
+			if (o->wait[j].kind == WAIT_FD &&
+			    o->wait[j].fd == w->fd)
+				return usage_error("--wait '%s' given twice",
+				    w->given);
+	}
+	return 0;
+}
+
+static int
+check_start(const struct options *o, int argc)
+{
+	int rc;
+
+	if (o->signal_given)
+		return usage_error("option '--signal' needs --stop");
+	if ((rc = check_waits(o)) != 0)
+		return rc;
+	if (o->user != NULL && (rc = check_user_form(o->user)) != 0)
+		return rc;
+	if (optind >= argc)
+		return usage_error("no command given");
+	return 0;
+}
+
+/*
+ * The default of -t depends on the mode, known only once all are read. A
+ * plain start has none: without -t, nothing bounds its set-up.
+ */
+static void
+default_timeout(struct options *o)
+{
+	if (o->timeout_arg != NULL)
+		return;
+	if (o->mode == MODE_START && o->nwait == 0) {
+		o->timeout = -1;
+		return;
+	}
+	o->timeout_arg = o->mode == MODE_STOP ? STOP_DEFAULT : WAIT_DEFAULT;
+	o->timeout = strtod(o->timeout_arg, NULL);
+}
+
 int
 options_parse(struct options *o, int argc, char *argv[])
 {
+	struct seen seen = { 0, 0 };
 	int rc;
 
 	memset(o, 0, sizeof(*o));
 	o->umask = 022;
 	o->forks = FORKS_TWO;
-	o->timeout = -1;
-	/* Each -E or --keep-fd takes a word, so argc bounds their number. */
+	o->signal = SIGTERM;
+	/* Each -E, -w or --keep-fd takes a word: argc bounds their number. */
 	o->env = calloc((size_t)argc, sizeof(*o->env));
 	o->keep = calloc((size_t)argc, sizeof(*o->keep));
-	if (o->env == NULL || o->keep == NULL) {
+	o->wait = calloc((size_t)argc, sizeof(*o->wait));
+	if (o->env == NULL || o->keep == NULL || o->wait == NULL) {
 		msg("cannot parse options: out of memory");
 		return EXIT_SETUP;
 	}
@@ -312,13 +587,17 @@ options_parse(struct options *o, int argc, char *argv[])
 			return bad_option(argv, at, c);
 		if ((rc = take_option(o, c, optarg)) != 0)
 			return rc;
+		note_seen(&seen, c);
 	}
 	if (o->help || o->version)
 		return 0;
-	if (o->user != NULL && (rc = check_user_form(o->user)) != 0)
+	if (o->mode != MODE_START)
+		rc = check_control(o, &seen, argc, argv);
+	else
+		rc = check_start(o, argc);
+	if (rc != 0)
 		return rc;
-	if (optind >= argc)
-		return usage_error("no command given");
+	default_timeout(o);
 	o->argv = argv + optind;
 	return 0;
 }
@@ -326,8 +605,15 @@ options_parse(struct options *o, int argc, char *argv[])
 void
 options_free(struct options *o)
 {
+	size_t i;
+
+	for (i = 0; i < o->nwait; i++) {
+		free(o->wait[i].host);
+		if (o->wait[i].kind == WAIT_LOG)
+			regfree(&o->wait[i].re);
+	}
+	free(o->wait);
 	free(o->env);
 	free(o->keep);
-	o->env = NULL;
-	o->keep = NULL;
+	memset(o, 0, sizeof(*o));
 }

@@ -4,6 +4,7 @@
 #ifndef DAEMONIZE_OPTIONS_H
 #define DAEMONIZE_OPTIONS_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -14,7 +15,33 @@ enum forks {
 	FORKS_TWO = 2,		/* -2: it can never regain a terminal */
 };
 
+enum mode {
+	MODE_START = 0,
+	MODE_STOP,		/* --stop */
+	MODE_STATUS,		/* --status */
+};
+
+enum wait_kind {
+	WAIT_NOTIFY,		/* notify: the sd_notify protocol */
+	WAIT_FD,		/* fd:N: a newline on descriptor N */
+	WAIT_TCP,		/* tcp:[HOST:]PORT: a connection succeeds */
+	WAIT_PATH,		/* path:PATH: PATH exists */
+	WAIT_LOG,		/* log:REGEX: a matching line in -o or -e */
+};
+
+/* One -w SPEC. */
+struct wait_spec {
+	enum wait_kind kind;
+	const char *given;	/* the SPEC as given, for messages */
+	const char *arg;	/* what follows "KIND:" */
+	int fd;			/* WAIT_FD */
+	char *host;		/* WAIT_TCP: without brackets */
+	const char *port;	/* WAIT_TCP: decimal, 1 to 65535 */
+	regex_t re;		/* WAIT_LOG */
+};
+
 struct options {
+	enum mode mode;
 	const char *pidfile;	/* -p, as given */
 	const char *lockfile;	/* -l, as given */
 	const char *out;	/* -o, as given */
@@ -27,7 +54,12 @@ struct options {
 	size_t nkeep;
 	mode_t umask;		/* -m, default 022 */
 	enum forks forks;
-	double timeout;		/* -t seconds; < 0 when not given */
+	struct wait_spec *wait;	/* -w, in order given */
+	size_t nwait;
+	double timeout;		/* -t seconds, the mode's default, or -1 */
+	const char *timeout_arg;	/* as given, for messages */
+	int signal;		/* --signal; SIGTERM by default */
+	bool signal_given;
 	bool truncate;
 	bool clear_env;
 	bool verbose;

@@ -243,6 +243,70 @@ pidfile_store(const char *path, int lock_fd, pid_t pid)
 	return rc;
 }
 
+/* Read the pid; a start that holds the lock may not have written it yet. */
+static int
+read_settled_pid(int fd, bool held, pid_t *pid)
+{
+	int e, waited;
+
+	for (waited = 0;; waited += HOLDER_NAP_MS) {
+		e = read_pid_fd(fd, pid);
+		if (e != EAGAIN || !held || waited >= HOLDER_WAIT_MS)
+			return e;
+		nap();
+	}
+}
+
+enum pidfile_state
+pidfile_check(const char *path, pid_t *pid)
+{
+	enum pidfile_state state = PIDFILE_UNKNOWN;
+	struct stat st;
+	bool held;
+	int fd, e;
+
+	*pid = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
+	if (fd == -1)
+		return errno == ENOENT ? PIDFILE_ABSENT : PIDFILE_UNKNOWN;
+	if (fstat(fd, &st) == -1) {
+		e = errno;
+	} else if (!S_ISREG(st.st_mode)) {
+		e = EINVAL;
+	} else {
+		held = lock_held(fd);
+		e = read_settled_pid(fd, held, pid);
+		if (e == 0)
+			state = held || pidfile_names_live(fd, *pid) ?
+			    PIDFILE_RUNNING : PIDFILE_STALE;
+		else if (e == EAGAIN && !held)
+			state = PIDFILE_STALE;	/* left empty by a failed start */
+		else if (e == EAGAIN)
+			e = EINVAL;
+	}
+	close(fd);
+	errno = e;
+	return state;
+}
+
+bool
+pidfile_still_names(const char *path, pid_t pid)
+{
+	bool names = false;
+	pid_t now;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
+	if (fd == -1)
+		return false;
+	if (read_pid_fd(fd, &now) == 0 && now == pid)
+		names = pidfile_names_live(fd, pid);
+	close(fd);
+	return names;
+}
+
 void
 pidfile_clean(const char *path)
 {

@@ -21,6 +21,29 @@ int pidfile_take(const char *path, pid_t *holder);
  */
 int pidfile_store(const char *path, int lock_fd, pid_t pid);
 
+enum pidfile_state {
+	PIDFILE_UNKNOWN = -1,	/* unreadable, or not a pid: see errno */
+	PIDFILE_RUNNING,	/* names a running daemon */
+	PIDFILE_STALE,		/* names none (or nothing) */
+	PIDFILE_ABSENT,		/* no such file */
+};
+
+/*
+ * The liveness rule, for --stop and --status: the pidfile names a running
+ * daemon when its lock is held or, if the daemon closed its lock
+ * descriptor, by pidfile_names_live(). *pid is the pid in it, or 0.
+ * PIDFILE_UNKNOWN sets errno: EINVAL for content that is not a pid (or a
+ * non-regular file), ELOOP for a symbolic link, else open(2)'s error.
+ */
+enum pidfile_state pidfile_check(const char *path, pid_t *pid);
+
+/*
+ * The pidfile at path holds pid, and pidfile_names_live() holds for it,
+ * lock or no lock: the process behind pid is the one the file was written
+ * for.
+ */
+bool pidfile_still_names(const char *path, pid_t pid);
+
 /* Remove path if nobody holds it and it names no live daemon. */
 void pidfile_clean(const char *path);
 

@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -18,9 +20,10 @@
 #include "exitcodes.h"
 #include "launch.h"
 #include "path.h"
-#include "pidfile.h"
+#include "ready.h"
 #include "report.h"
 #include "start.h"
+#include "watch.h"
 
 static void
 launch_init(struct launch *l, const struct options *o)
@@ -131,7 +134,7 @@ find_command(struct launch *l, const char *cwd)
 
 /* Everything the caller can settle before forking; 0 or the exit code. */
 static int
-prepare(struct launch *l)
+prepare(struct launch *l, struct ready *r)
 {
 	const struct options *o = l->opt;
 	char *cwd;
@@ -150,85 +153,97 @@ prepare(struct launch *l)
 		rc = resolve_paths(l, cwd);
 	if (rc == 0)
 		rc = find_command(l, cwd);
+	if (rc == 0)
+		rc = ready_prepare(r, l, cwd);
 	free(cwd);
 	if (rc == 0 && o->user != NULL && user_lookup(&l->user, o->user) == -1)
 		rc = EXIT_SETUP;
 	return rc;
 }
 
-/* Wait for the first child; 0 as its status if already reaped. */
-static int
-reap(pid_t child)
-{
-	int status;
-
-	while (waitpid(child, &status, 0) == -1)
-		if (errno != EINTR)
-			return 0;	/* SIGCHLD ignored: reaped already */
-	return status;
-}
-
 /*
- * No verdict and no word of the exec: the daemon's side was killed in
- * set-up, or the first child was before it forked. Say so, and remove the
- * pidfile it left if nobody holds it.
+ * SIGINT, SIGTERM and SIGHUP come through a signalfd while the start runs,
+ * so an interrupted start can stop what it began. One the caller ignores
+ * stays ignored (nohup(1) means it).
  */
 static int
-died_in_setup(const struct launch *l, int status)
+catch_interrupts(sigset_t *old)
 {
-	if (l->opt->forks == FORKS_TWO && WIFSIGNALED(status))
-		msg("cannot detach: the first child was killed by signal %d",
-		    WTERMSIG(status));
-	else
-		msg("cannot start '%s': set-up was cut short (killed?)",
-		    l->opt->argv[0]);
-	if (l->pidfile != NULL)
-		pidfile_clean(l->pidfile);
-	return EXIT_SETUP;
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM };
+	struct sigaction sa;
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_IGN)
+			sigaddset(&set, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &set, old) == -1)
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-/*
- * Fork, let the child detach, and read its verdict. The first child is
- * waited for unless it is the daemon itself, started (-1).
- */
+/* Fork, let the child detach, and watch it until the start is settled. */
 static int
-spawn(struct launch *l)
+spawn(struct launch *l, struct ready *r, long deadline)
 {
-	struct verdict v;
-	int fds[2], r, status = 0;
-	pid_t child;
+	struct watch w;
+	sigset_t old;
+	int fds[2], rc;
 
-	if (pipe2(fds, O_CLOEXEC) == -1) {
-		msg("cannot create a pipe: %s", strerror(errno));
+	memset(&w, 0, sizeof(w));
+	w.l = l;
+	w.pidfd = -1;
+	w.deadline = deadline;
+	if ((w.sigfd = catch_interrupts(&old)) == -1) {
+		msg("cannot watch for signals: %s", strerror(errno));
 		return EXIT_SETUP;
 	}
-	if ((child = fork()) == -1) {
+	/* The detached daemon becomes our child, to be waited for. */
+	if (r->n > 0 && prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
+		msg("cannot become a subreaper: %s", strerror(errno));
+		close(w.sigfd);
+		return EXIT_SETUP;
+	}
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		msg("cannot create a pipe: %s", strerror(errno));
+		close(w.sigfd);
+		return EXIT_SETUP;
+	}
+	if ((w.child = fork()) == -1) {
 		msg("cannot fork: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
+		close(w.sigfd);
 		return EXIT_SETUP;
 	}
-	if (child == 0) {
+	if (w.child == 0) {
 		close(fds[0]);
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		l->report_fd = fds[1];
 		detach_daemon(l);
 	}
 	close(fds[1]);
-	r = report_receive(fds[0], &v);
-	close(fds[0]);
-	if (r != 0 || l->opt->forks == FORKS_TWO)
-		status = reap(child);
-	if (r == 0)
-		return 0;
-	if (r == 1)
-		return report_explain(STDERR_FILENO, l, &v);
-	return died_in_setup(l, status);
+	ready_forked(r);
+	w.report_fd = fds[0];
+	rc = watch_start(&w, r);
+	if (w.report_fd >= 0)
+		close(w.report_fd);
+	if (w.pidfd >= 0)
+		close(w.pidfd);
+	close(w.sigfd);
+	return rc;
 }
 
 int
 start(const struct options *o)
 {
+	/* The timeout covers the whole start, set-up included. */
+	long deadline = o->timeout >= 0 ? watch_now() +
+	    (long)(o->timeout * 1000.0) : LONG_MAX;
 	struct launch l;
+	struct ready r;
 	int rc;
 
 	/*
@@ -237,14 +252,16 @@ start(const struct options *o)
 	 * command gets SIGPIPE back at its default.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	/* The daemon's exit status is ours to read (and reset for it). */
+	signal(SIGCHLD, SIG_DFL);
 	launch_init(&l, o);
-	if ((rc = prepare(&l)) != 0) {
-		launch_free(&l);
-		return rc;
+	ready_init(&r);
+	if ((rc = prepare(&l, &r)) == 0) {
+		if (o->forks == FORKS_NONE)
+			detach_in_place(&l);	/* does not return */
+		rc = spawn(&l, &r, deadline);
 	}
-	if (o->forks == FORKS_NONE)
-		detach_in_place(&l);		/* does not return */
-	rc = spawn(&l);
+	ready_free(&r);
 	launch_free(&l);
 	return rc;
 }

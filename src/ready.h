@@ -1,0 +1,101 @@
+/*
+ * Readiness (-w): the sources each --wait SPEC watches, set up before the
+ * fork, armed once the command has been executed, and checked from the
+ * caller's event loop (watch.c).
+ */
+#ifndef DAEMONIZE_READY_H
+#define DAEMONIZE_READY_H
+
+#include <netdb.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "launch.h"
+
+#define LOG_FILES_MAX	2		/* -o and -e */
+
+struct log_reader {
+	int fd;			/* the daemon's log, opened anew; -1 if none */
+	off_t offset;		/* where lines after the start begin */
+	char *line;		/* a partial line, read so far */
+	size_t len;
+	bool skipping;		/* inside a line too long to keep */
+};
+
+struct ready_src {
+	const struct wait_spec *spec;
+	bool met;
+	int fd;			/* what poll watches, or -1 */
+	int slot;		/* its index in the pollfd array, or -1 */
+	long next_ms;		/* probes: when to try again */
+	long nap_ms;		/* probes: the growing interval */
+	long since_ms;		/* tcp: when the pending connect began */
+	struct addrinfo *addrs;	/* tcp: where to connect */
+	struct addrinfo *addr;	/* tcp: the one tried next */
+	char *path;		/* path: absolute */
+	struct log_reader log[LOG_FILES_MAX];	/* log: -o, then -e */
+	bool fresh;		/* log: not read since armed */
+};
+
+enum ready_state {
+	READY_WAITING,
+	READY_MET,		/* every source is ready */
+	READY_FAILED,		/* see ready_explain() */
+};
+
+struct ready {
+	const struct launch *l;
+	struct ready_src *src;
+	size_t n;
+	int notify_fd;		/* the notify socket, or -1 */
+	int notify_slot;
+	char notify_env[64];	/* "NOTIFY_SOCKET=@..." */
+	int *child_fds;		/* fd:N write ends, at N, for the daemon */
+	size_t nchild_fds;
+	pid_t daemon;		/* set by ready_arm() */
+	pid_t session;		/* the session the start made */
+	off_t log_start[LOG_FILES_MAX];
+	/* Why READY_FAILED. */
+	const struct ready_src *failed;
+	int fail_errno;		/* ERRNO=N, or 0 for end of file on fd:N */
+};
+
+/* Nothing to wait for yet; ready_free() may follow. */
+void ready_init(struct ready *r);
+
+/*
+ * Before the fork: sockets, pipes, addresses, where the logs end. 0, or
+ * the exit code after saying why. cwd may be NULL if unknown.
+ */
+int ready_prepare(struct ready *r, struct launch *l, const char *cwd);
+
+/* After the fork, in the caller: close what only the daemon needs. */
+void ready_forked(struct ready *r);
+
+/*
+ * The command runs as pid daemon in session: open its logs, first probes.
+ * 0, or the exit code after saying why.
+ */
+int ready_arm(struct ready *r, pid_t daemon, pid_t session);
+
+/*
+ * Add the descriptors to poll to p (room for ready_nfds()); *wake_ms is
+ * lowered to the time the next probe is due. Returns how many were added.
+ */
+size_t ready_nfds(const struct ready *r);
+size_t ready_poll(struct ready *r, struct pollfd *p, long now, long *wake_ms);
+
+/*
+ * After poll: read what came, probe what is due. EXTEND_TIMEOUT_USEC may
+ * move *deadline_ms later.
+ */
+enum ready_state ready_update(struct ready *r, const struct pollfd *p,
+    long now, long *deadline_ms);
+
+/* Say why READY_FAILED; the command as given names the daemon. */
+void ready_explain(const struct ready *r);
+
+void ready_free(struct ready *r);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * The daemon's exit is waited for on its pidfd (poll wakes when it dies);
+ * the rest of its group has no such handle, so it is checked with kill(2)
+ * at short, growing intervals, within the same bounds.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/pidfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "stop.h"
+
+#define NAP_FIRST_MS	1
+#define NAP_MAX_MS	16
+
+pid_t
+stop_own_group(pid_t pid)
+{
+	struct proc_stat ps;
+
+	if (proc_stat(pid, &ps) == -1 || ps.pgrp != ps.session ||
+	    ps.session <= 1 || ps.session == getsid(0))
+		return 0;
+	return ps.pgrp;
+}
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* -1 with errno when the daemon itself may not be signalled. */
+static int
+send_to(const struct target *t, int sig)
+{
+	int rc = 0;
+
+	if (t->pgid > 0)
+		(void)kill(-t->pgid, sig);
+	if (t->pidfd >= 0)
+		rc = pidfd_send_signal(t->pidfd, sig, NULL, 0);
+	else if (t->pid > 0)
+		rc = kill(t->pid, sig);
+	return rc == -1 && errno != ESRCH ? -1 : 0;
+}
+
+/* The daemon has exited: a zombie counts as gone. */
+static bool
+daemon_gone(const struct target *t)
+{
+	struct pollfd p = { .fd = t->pidfd, .events = POLLIN };
+
+	if (t->pid <= 0)
+		return true;
+	if (t->pidfd >= 0)
+		return poll(&p, 1, 0) == 1;
+	return !proc_alive(t->pid);
+}
+
+/* Zombies count as gone: their reaper may be slow, or not us. */
+static bool
+group_gone(const struct target *t)
+{
+	struct proc_stat ps;
+	struct dirent *d;
+	bool gone = true;
+	DIR *dir;
+
+	if (t->pgid <= 0 || (kill(-t->pgid, 0) == -1 && errno == ESRCH))
+		return true;
+	if ((dir = opendir("/proc")) == NULL)
+		return false;
+	while (gone && (d = readdir(dir)) != NULL) {
+		pid_t pid = (pid_t)strtol(d->d_name, NULL, 10);
+
+		if (pid > 0 && proc_stat(pid, &ps) == 0 &&
+		    ps.pgrp == t->pgid && ps.state != 'Z' && ps.state != 'X')
+			gone = false;
+	}
+	closedir(dir);
+	return gone;
+}
+
+static void
+reap_all(const struct target *t)
+{
+	if (t->reap)
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+}
+
+/* Wait up to ms; true when the daemon and its group are gone. */
+static bool
+wait_gone(const struct target *t, long ms)
+{
+	long deadline = now_ms() + ms, nap = NAP_FIRST_MS, left;
+
+	for (;;) {
+		bool daemon;
+
+		reap_all(t);
+		daemon = daemon_gone(t);
+		if (daemon && group_gone(t))
+			return true;
+		if ((left = deadline - now_ms()) <= 0)
+			return daemon;
+		if (!daemon && t->pidfd >= 0) {
+			struct pollfd p = { .fd = t->pidfd, .events = POLLIN };
+
+			(void)poll(&p, 1, left > INT32_MAX ? INT32_MAX :
+			    (int)left);
+			continue;
+		}
+		struct timespec ts = { 0, (left < nap ? left : nap) * 1000000L };
+		nanosleep(&ts, NULL);
+		if (nap < NAP_MAX_MS)
+			nap *= 2;
+	}
+}
+
+int
+stop_target(const struct target *t, int sig, long ms, long kill_ms)
+{
+	if (send_to(t, sig) == -1)
+		return -1;
+	if (wait_gone(t, ms) && group_gone(t))
+		return 0;
+	if (send_to(t, SIGKILL) == -1)
+		return -1;
+	return wait_gone(t, kill_ms) ? 0 : 1;
+}
