@@ -171,7 +171,7 @@ prepare_src(struct ready *r, struct ready_src *s, const char *cwd)
 	case WAIT_NOTIFY:
 		return prepare_notify(r);
 	case WAIT_FD:
-		return prepare_fd(r, s);
+		return 0;	/* ready_reserve() did it */
 	case WAIT_TCP:
 		return prepare_tcp(s);
 	case WAIT_PATH:
@@ -191,7 +191,7 @@ ready_init(struct ready *r)
 }
 
 int
-ready_prepare(struct ready *r, struct launch *l, const char *cwd)
+ready_reserve(struct ready *r, struct launch *l)
 {
 	const struct options *o = l->opt;
 	size_t i;
@@ -206,15 +206,28 @@ ready_prepare(struct ready *r, struct launch *l, const char *cwd)
 		msg("cannot wait: %s", strerror(errno));
 		return EXIT_SETUP;
 	}
-	for (i = 0; i < o->nwait; i++) {
-		src_init(&r->src[r->n], &o->wait[i]);
-		r->n++;
-		if ((rc = prepare_src(r, &r->src[r->n - 1], cwd)) != 0)
+	for (r->n = 0; r->n < o->nwait; r->n++)
+		src_init(&r->src[r->n], &o->wait[r->n]);
+	for (i = 0; i < r->n; i++)
+		if (r->src[i].spec->kind == WAIT_FD &&
+		    (rc = prepare_fd(r, &r->src[i])) != 0)
 			return rc;
-	}
-	l->notify_env = r->notify_fd >= 0 ? r->notify_env : NULL;
 	l->ready_fds = r->child_fds;
 	l->nready_fds = r->nchild_fds;
+	return 0;
+}
+
+int
+ready_prepare(struct ready *r, const char *cwd)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->n; i++)
+		if ((rc = prepare_src(r, &r->src[i], cwd)) != 0)
+			return rc;
+	if (r->notify_fd >= 0)
+		r->l->notify_env = r->notify_env;
 	return 0;
 }
 

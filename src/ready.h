@@ -45,7 +45,7 @@ enum ready_state {
 };
 
 struct ready {
-	const struct launch *l;
+	struct launch *l;
 	struct ready_src *src;
 	size_t n;
 	int notify_fd;		/* the notify socket, or -1 */
@@ -65,10 +65,17 @@ struct ready {
 void ready_init(struct ready *r);
 
 /*
- * Before the fork: sockets, pipes, addresses, where the logs end. 0, or
- * the exit code after saying why. cwd may be NULL if unknown.
+ * First of all, before anything else opens a descriptor that could take
+ * the number: the fd:N pipes, their write ends at N. 0, or the exit code
+ * after saying why.
  */
-int ready_prepare(struct ready *r, struct launch *l, const char *cwd);
+int ready_reserve(struct ready *r, struct launch *l);
+
+/*
+ * Then, before the fork: the notify socket, addresses, where the logs
+ * end. 0, or the exit code after saying why. cwd may be NULL if unknown.
+ */
+int ready_prepare(struct ready *r, const char *cwd);
 
 /* After the fork, in the caller: close what only the daemon needs. */
 void ready_forked(struct ready *r);

@@ -142,6 +142,8 @@ prepare(struct launch *l, struct ready *r)
 
 	if (check_keep_fds(o) == -1)
 		return EXIT_SETUP;
+	if ((rc = ready_reserve(r, l)) != 0)
+		return rc;
 	/* Messages of -v and of -f must reach the caller's own stderr. */
 	if ((l->msg_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) == -1) {
 		msg("cannot duplicate standard error: %s", strerror(errno));
@@ -154,7 +156,7 @@ prepare(struct launch *l, struct ready *r)
 	if (rc == 0)
 		rc = find_command(l, cwd);
 	if (rc == 0)
-		rc = ready_prepare(r, l, cwd);
+		rc = ready_prepare(r, cwd);
 	free(cwd);
 	if (rc == 0 && o->user != NULL && user_lookup(&l->user, o->user) == -1)
 		rc = EXIT_SETUP;
