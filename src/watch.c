@@ -106,6 +106,14 @@ timed_out(struct watch *w)
 	return EXIT_TIMEOUT;
 }
 
+static int
+cannot_watch(struct watch *w)
+{
+	msg("cannot watch '%s': %s", w->l->opt->argv[0], strerror(errno));
+	stop_all(w);
+	return EXIT_SETUP;
+}
+
 /* The signal that came, or 0. */
 static int
 take_signal(int sigfd)
@@ -202,7 +210,7 @@ await_exec(struct watch *w)
 			return timed_out(w);
 		if (poll(p, 2, poll_ms(now, w->deadline)) == -1 &&
 		    errno != EINTR)
-			return EXIT_SETUP;
+			return cannot_watch(w);
 		if (p[1].revents != 0 && (sig = take_signal(w->sigfd)) != 0)
 			return interrupted(w, sig);
 		if (p[0].revents != 0 && !read_verdict(w))
@@ -259,11 +267,8 @@ await_ready(struct watch *w, struct ready *r)
 	enum ready_state state = READY_WAITING;
 	int rc = -1, sig;
 
-	if (p == NULL) {
-		msg("cannot wait: %s", strerror(errno));
-		stop_all(w);
-		return EXIT_SETUP;
-	}
+	if (p == NULL)
+		return cannot_watch(w);
 	while (rc == -1) {
 		long now = watch_now(), wake = w->deadline;
 		size_t k;
@@ -279,9 +284,11 @@ await_ready(struct watch *w, struct ready *r)
 		p[0] = (struct pollfd){ .fd = w->sigfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = w->pidfd, .events = POLLIN };
 		k = ready_poll(r, p + 2, now, &wake);
-		if (poll(p, k + 2, poll_ms(now, wake)) == -1 &&
-		    errno != EINTR)
+		if (poll(p, k + 2, poll_ms(now, wake)) == -1) {
+			if (errno != EINTR)
+				rc = cannot_watch(w);
 			continue;
+		}
 		if (p[0].revents != 0 && (sig = take_signal(w->sigfd)) != 0)
 			rc = interrupted(w, sig);
 		else if (p[1].revents != 0)
@@ -301,12 +308,8 @@ watch_start(struct watch *w, struct ready *r)
 
 	if ((rc = await_exec(w)) != 0 || r->n == 0)
 		return rc;
-	if ((w->pidfd = pidfd_open(w->daemon, 0)) == -1) {
-		msg("cannot watch pid %ld: %s", (long)w->daemon,
-		    strerror(errno));
-		stop_all(w);
-		return EXIT_SETUP;
-	}
+	if ((w->pidfd = pidfd_open(w->daemon, 0)) == -1)
+		return cannot_watch(w);
 	if ((rc = ready_arm(r, w->daemon, w->child)) != 0) {
 		stop_all(w);
 		return rc;
