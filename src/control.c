@@ -85,12 +85,14 @@ stop_pid(const struct options *o, int pidfd, pid_t pid)
 {
 	struct target t = { pid, pidfd, stop_own_group(pid), false };
 	long ms = (long)(o->timeout * 1000.0);
-	char name[32];
 
-	if (o->verbose)
+	if (o->verbose) {
+		char name[32];
+
 		msg("sending %s to pid %ld%s", signame_format(o->signal, name,
 		    sizeof(name)), (long)pid, t.pgid > 0 ?
 		    " and its process group" : "");
+	}
 	switch (stop_target(&t, o->signal, ms,
 	    ms > KILL_WAIT_MIN_MS ? ms : KILL_WAIT_MIN_MS)) {
 	case 0:

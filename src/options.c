@@ -239,10 +239,11 @@ parse_tcp(struct wait_spec *w)
 static int
 parse_log(struct wait_spec *w)
 {
-	char why[256];
 	int e;
 
 	if ((e = regcomp(&w->re, w->arg, REG_EXTENDED | REG_NOSUB)) != 0) {
+		char why[256];
+
 		regerror(e, &w->re, why, sizeof(why));
 		return usage_error("invalid regular expression in --wait '%s': "
 		    "%s", w->given, why);

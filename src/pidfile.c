@@ -247,10 +247,11 @@ pidfile_store(const char *path, int lock_fd, pid_t pid)
 static int
 read_settled_pid(int fd, bool held, pid_t *pid)
 {
-	int e, waited;
+	int waited;
 
 	for (waited = 0;; waited += HOLDER_NAP_MS) {
-		e = read_pid_fd(fd, pid);
+		int e = read_pid_fd(fd, pid);
+
 		if (e != EAGAIN || !held || waited >= HOLDER_WAIT_MS)
 			return e;
 		nap();

@@ -195,7 +195,6 @@ ready_reserve(struct ready *r, struct launch *l)
 {
 	const struct options *o = l->opt;
 	size_t i;
-	int rc;
 
 	r->l = l;
 	if (o->nwait == 0)
@@ -208,10 +207,13 @@ ready_reserve(struct ready *r, struct launch *l)
 	}
 	for (r->n = 0; r->n < o->nwait; r->n++)
 		src_init(&r->src[r->n], &o->wait[r->n]);
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
+		int rc;
+
 		if (r->src[i].spec->kind == WAIT_FD &&
 		    (rc = prepare_fd(r, &r->src[i])) != 0)
 			return rc;
+	}
 	l->ready_fds = r->child_fds;
 	l->nready_fds = r->nchild_fds;
 	return 0;
@@ -221,11 +223,13 @@ int
 ready_prepare(struct ready *r, const char *cwd)
 {
 	size_t i;
-	int rc;
 
-	for (i = 0; i < r->n; i++)
-		if ((rc = prepare_src(r, &r->src[i], cwd)) != 0)
+	for (i = 0; i < r->n; i++) {
+		int rc = prepare_src(r, &r->src[i], cwd);
+
+		if (rc != 0)
 			return rc;
+	}
 	if (r->notify_fd >= 0)
 		r->l->notify_env = r->notify_env;
 	return 0;
@@ -528,10 +532,11 @@ log_read(struct ready_src *s, struct log_reader *lr)
 static void
 log_update(struct ready_src *s, const struct pollfd *p, long now)
 {
-	char events[4096];
 	size_t i;
 
 	if (s->fd >= 0) {
+		char events[4096];
+
 		if (!s->fresh && (s->slot < 0 || p[s->slot].revents == 0))
 			return;
 		while (read(s->fd, events, sizeof(events)) > 0)
@@ -650,12 +655,13 @@ notify_update(struct ready *r, const struct pollfd *p, long now,
 	} control;
 	struct iovec iov = { buf, NOTIFY_MAX };
 	struct msghdr mh;
-	ssize_t n;
 	pid_t pid;
 
 	if (r->notify_slot < 0 || p[r->notify_slot].revents == 0)
 		return;
 	for (;;) {
+		ssize_t n;
+
 		memset(&mh, 0, sizeof(mh));
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;

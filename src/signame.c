@@ -44,7 +44,6 @@ parse_realtime(const char *s)
 int
 signame_parse(const char *s)
 {
-	const char *abbrev;
 	int sig;
 
 	if (*s >= '0' && *s <= '9')
@@ -52,7 +51,8 @@ signame_parse(const char *s)
 	if (strncasecmp(s, "SIG", 3) == 0)
 		s += 3;
 	for (sig = 1; sig < SIGRTMIN; sig++) {
-		abbrev = sigabbrev_np(sig);
+		const char *abbrev = sigabbrev_np(sig);
+
 		if (abbrev != NULL && strcasecmp(s, abbrev) == 0)
 			return sig;
 	}

@@ -104,10 +104,12 @@ reap_all(const struct target *t)
 static bool
 wait_gone(const struct target *t, long ms)
 {
-	long deadline = now_ms() + ms, nap = NAP_FIRST_MS, left;
+	long deadline = now_ms() + ms, nap = NAP_FIRST_MS;
 
 	for (;;) {
+		struct timespec ts = { 0, 0 };
 		bool daemon;
+		long left;
 
 		reap_all(t);
 		daemon = daemon_gone(t);
@@ -122,7 +124,7 @@ wait_gone(const struct target *t, long ms)
 			    (int)left);
 			continue;
 		}
-		struct timespec ts = { 0, (left < nap ? left : nap) * 1000000L };
+		ts.tv_nsec = (left < nap ? left : nap) * 1000000L;
 		nanosleep(&ts, NULL);
 		if (nap < NAP_MAX_MS)
 			nap *= 2;
