@@ -29,7 +29,8 @@ daemonize: $(OBJS)
 # Header dependencies, spelt out.
 src/command.o: src/command.c src/command.h src/path.h
 src/control.o: src/control.c src/control.h src/exitcodes.h src/options.h \
-               src/pidfile.h src/report.h src/signame.h src/stop.h
+               src/pidfile.h src/proc.h src/report.h src/signame.h \
+               src/stop.h
 src/detach.o:  src/detach.c src/command.h src/detach.h src/exitcodes.h \
                src/launch.h src/lock.h src/options.h src/path.h \
                src/pidfile.h src/report.h src/user.h

@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "control.h"
 #include "exitcodes.h"
 #include "pidfile.h"
+#include "proc.h"
 #include "report.h"
 #include "signame.h"
 #include "stop.h"
@@ -25,6 +27,7 @@
 #define STATUS_UNKNOWN	4
 
 #define KILL_WAIT_MIN_MS	1000	/* after SIGKILL, wait at least this */
+#define HOLDER_ROUNDS		8	/* processes stopped for holding the lock */
 
 static void
 bad_pidfile(const char *path, int e)
@@ -105,11 +108,53 @@ stop_pid(const struct options *o, int pidfd, pid_t pid)
 	return EXIT_RUNNING;
 }
 
+/* Stop pid, if it is still the one the pidfile was written for. */
+static int
+stop_daemon(const struct options *o, pid_t pid)
+{
+	int pidfd, rc;
+
+	if ((pidfd = open_daemon(o->pidfile, pid)) == -1)
+		return 0;
+	rc = stop_pid(o, pidfd, pid);
+	close(pidfd);
+	if (rc == 0 && o->verbose)
+		msg("pid %ld has exited", (long)pid);
+	return rc;
+}
+
+/*
+ * The daemon is gone, but the lock lives on in processes that inherited
+ * it: they are what is left of the daemon, and are stopped in turn.
+ */
+static int
+stop_holders(const struct options *o)
+{
+	struct stat st;
+	int round, rc = 0;
+
+	for (round = 0; round < HOLDER_ROUNDS && rc == 0; round++) {
+		pid_t pid;
+		int pidfd;
+
+		if (stat(o->pidfile, &st) == -1 || !pidfile_held(o->pidfile) ||
+		    (pid = proc_find_open(st.st_dev, st.st_ino)) == 0)
+			break;
+		if ((pidfd = pidfd_open(pid, 0)) == -1)
+			continue;
+		if (o->verbose)
+			msg("pid %ld holds the pidfile's lock", (long)pid);
+		rc = stop_pid(o, pidfd, pid);
+		close(pidfd);
+	}
+	return rc;
+}
+
 int
 control_stop(const struct options *o)
 {
 	pid_t pid;
-	int pidfd, rc;
+	int rc;
 
 	switch (pidfile_check(o->pidfile, &pid)) {
 	case PIDFILE_ABSENT:
@@ -120,21 +165,18 @@ control_stop(const struct options *o)
 		bad_pidfile(o->pidfile, errno);
 		return EXIT_SETUP;
 	case PIDFILE_STALE:
+		if (o->verbose)
+			msg("not running: stale pidfile '%s'", o->pidfile);
 		break;
 	case PIDFILE_RUNNING:
-		if ((pidfd = open_daemon(o->pidfile, pid)) == -1)
-			break;
-		rc = stop_pid(o, pidfd, pid);
-		close(pidfd);
-		if (rc != 0)
+		if ((rc = stop_daemon(o, pid)) != 0 ||
+		    (rc = stop_holders(o)) != 0)
 			return rc;
-		if (o->verbose)
-			msg("pid %ld has exited", (long)pid);
-		pidfile_clean(o->pidfile);
-		return 0;
+		break;
 	}
-	if (o->verbose)
-		msg("not running: removing stale pidfile '%s'", o->pidfile);
 	pidfile_clean(o->pidfile);
+	if (o->verbose && access(o->pidfile, F_OK) == 0)
+		msg("left pidfile '%s': it is locked, or names a live daemon",
+		    o->pidfile);
 	return 0;
 }

@@ -104,15 +104,11 @@ lock_holder(const char *path)
 bool
 lock_held(int fd)
 {
-	struct stat st;
-	pid_t pid;
-	int found;
-
-	if (fstat(fd, &st) == -1)
-		return false;
-	if ((found = find_lock(&st, &pid)) != -1)
-		return found == 1;
-	/* No /proc/locks: try for a lock of our own, and let it go at once. */
+	/*
+	 * /proc/locks hides a lock whose taker is dead or outside our PID
+	 * namespace, though a child that inherited it holds it still: ask
+	 * flock(2), with a shared lock let go at once.
+	 */
 	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
 		(void)flock(fd, LOCK_UN);
 		return false;

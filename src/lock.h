@@ -17,10 +17,7 @@ int lock_open(const char *path, int flags, mode_t mode, bool *created);
 /* The live process that /proc/locks says holds a lock on path, or 0. */
 pid_t lock_holder(const char *path);
 
-/*
- * Whether anyone holds a lock on the file open at fd, as /proc/locks tells
- * without taking one.
- */
+/* Whether anyone holds a lock on the file open at fd. */
 bool lock_held(int fd);
 
 /* Remove the lockfile at path unless someone holds its lock. */

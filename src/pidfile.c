@@ -41,7 +41,8 @@ parse_pid(const char *buf, size_t len, pid_t *pid)
 	num[len] = '\0';
 	if (num[0] < '0' || num[0] > '9')	/* strtonum takes "+1", " 1" */
 		return EINVAL;
-	v = strtonum(num, 1, INT32_MAX, &errstr);
+	/* Not 1: init is nobody's daemon, and no --stop may signal it. */
+	v = strtonum(num, 2, INT32_MAX, &errstr);
 	if (errstr != NULL)
 		return EINVAL;
 	*pid = (pid_t)v;
@@ -289,6 +290,21 @@ pidfile_check(const char *path, pid_t *pid)
 	close(fd);
 	errno = e;
 	return state;
+}
+
+bool
+pidfile_held(const char *path)
+{
+	bool held = false;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
+	if (fd >= 0) {
+		held = lock_held(fd);
+		close(fd);
+	}
+	return held;
 }
 
 bool

@@ -1,9 +1,11 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -75,6 +77,47 @@ proc_stat(pid_t pid, struct proc_stat *ps)
 		return -1;
 	}
 	return 0;
+}
+
+static bool
+has_open(pid_t pid, dev_t dev, ino_t ino)
+{
+	char path[64];
+	struct dirent *d;
+	struct stat st;
+	bool found = false;
+	DIR *dir;
+	int dfd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
+	if ((dir = opendir(path)) == NULL)
+		return false;
+	dfd = dirfd(dir);
+	while (!found && (d = readdir(dir)) != NULL)
+		found = d->d_name[0] != '.' && fstatat(dfd, d->d_name, &st,
+		    0) == 0 && st.st_dev == dev && st.st_ino == ino;
+	closedir(dir);
+	return found;
+}
+
+pid_t
+proc_find_open(dev_t dev, ino_t ino)
+{
+	struct dirent *d;
+	pid_t found = 0;
+	DIR *dir;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return 0;
+	while (found == 0 && (d = readdir(dir)) != NULL) {
+		pid_t pid = (pid_t)strtol(d->d_name, NULL, 10);
+
+		if (pid > 0 && pid != getpid() && proc_alive(pid) &&
+		    has_open(pid, dev, ino))
+			found = pid;
+	}
+	closedir(dir);
+	return found;
 }
 
 bool

@@ -22,4 +22,10 @@ int proc_stat(pid_t pid, struct proc_stat *ps);
 /* The process exists and is not a zombie. */
 bool proc_alive(pid_t pid);
 
+/*
+ * A process other than us that has the file dev:ino open, or 0: who
+ * holds a lock a dead daemon's children inherited.
+ */
+pid_t proc_find_open(dev_t dev, ino_t ino);
+
 #endif

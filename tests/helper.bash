@@ -230,12 +230,14 @@ flock_pids() {
 	    $6 == k && $7 == "0" && $8 == "EOF" { print $5 }' /proc/locks
 }
 
+# Whether anyone holds a lock on FILE, asked of flock(2) itself: /proc/locks
+# hides a lock whose taker is dead or outside our PID namespace.
 locked() {
-	[ -n "$(flock_pids "$1")" ]
+	[ -e "$1" ] && ! flock -n "$1" true
 }
 
 unlocked() {
-	[ -z "$(locks_on "$1")" ]
+	[ ! -e "$1" ] || flock -n "$1" true
 }
 
 # FILE has a line that is exactly TEXT.
