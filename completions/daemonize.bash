@@ -2,8 +2,8 @@
 # Options as in src/options.c; tests/completion.bats checks them.
 
 # The option WORD leaves its argument to the next word: set _dz_opt to the
-# option's name (the letter of a short cluster such as -vp, or the full long
-# name of an abbreviation such as --pid) and succeed.
+# option's name (the last letter of a cluster of short options, or the whole
+# name of an abbreviated long option) and succeed.
 _daemonize_takes_next()
 {
     local word=$1 c name
