@@ -10,13 +10,19 @@ tree() {
 	(cd "$1" && find . ! -type d -printf '%m %p\n' | LC_ALL=C sort)
 }
 
+# make in the source tree, with none of the settings of a make that runs us
+# (make check PREFIX=... would hand them down in MAKEFLAGS).
+mk() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" "$@"
+}
+
 installed_from() {
 	cmp "$ROOT/$1" "$2"
 }
 
 @test "make install puts the binary, the man page and the completions" {
 	dest=$BATS_TEST_TMPDIR/root
-	run make -s -C "$ROOT" install DESTDIR="$dest"
+	run mk install DESTDIR="$dest"
 	assert_success
 	run tree "$dest"
 	assert_output "\
@@ -37,8 +43,8 @@ installed_from() {
 
 @test "the modes do not depend on the umask" {
 	dest=$BATS_TEST_TMPDIR/root
-	run sh -c 'umask 077 && exec make -s -C "$1" install DESTDIR="$2"' sh \
-	    "$ROOT" "$dest"
+	# run's subshell keeps the umask to itself.
+	run eval 'umask 077 && mk install DESTDIR="$dest"'
 	assert_success
 	run tree "$dest"
 	assert_line "755 ./usr/local/bin/daemonize"
@@ -47,7 +53,7 @@ installed_from() {
 
 @test "PREFIX=/usr puts zsh's completion in Debian's vendor-completions" {
 	dest=$BATS_TEST_TMPDIR/root
-	run make -s -C "$ROOT" install DESTDIR="$dest" PREFIX=/usr
+	run mk install DESTDIR="$dest" PREFIX=/usr
 	assert_success
 	run tree "$dest"
 	assert_output "\
@@ -60,7 +66,7 @@ installed_from() {
 
 @test "each directory can be chosen" {
 	dest=$BATS_TEST_TMPDIR/root
-	run make -s -C "$ROOT" install DESTDIR="$dest" BINDIR=/opt/dz/sbin \
+	run mk install DESTDIR="$dest" BINDIR=/opt/dz/sbin \
 	    MANDIR=/opt/dz/man BASHCOMPDIR=/opt/dz/bash ZSHCOMPDIR=/opt/dz/zsh \
 	    FISHCOMPDIR=/opt/dz/fish
 	assert_success
@@ -75,7 +81,7 @@ installed_from() {
 
 @test "the installed files are where man and the shells look" {
 	dest=$BATS_TEST_TMPDIR/root
-	make -s -C "$ROOT" install DESTDIR="$dest"
+	mk install DESTDIR="$dest"
 	share=$dest/usr/local/share
 
 	run man -M "$share/man" -w daemonize
@@ -102,17 +108,17 @@ installed_from() {
 
 @test "make uninstall removes exactly what make install put" {
 	dest=$BATS_TEST_TMPDIR/root
-	make -s -C "$ROOT" install DESTDIR="$dest"
+	mk install DESTDIR="$dest"
 	# Another program's files stay.
 	touch "$dest/usr/local/bin/other" "$dest/usr/local/share/man/man1/other.1"
 	chmod 644 "$dest/usr/local/bin/other" "$dest/usr/local/share/man/man1/other.1"
-	run make -s -C "$ROOT" uninstall DESTDIR="$dest"
+	run mk uninstall DESTDIR="$dest"
 	assert_success
 	run tree "$dest"
 	assert_output "\
 644 ./usr/local/bin/other
 644 ./usr/local/share/man/man1/other.1"
 	# Uninstalling again is no error.
-	run make -s -C "$ROOT" uninstall DESTDIR="$dest"
+	run mk uninstall DESTDIR="$dest"
 	assert_success
 }
