@@ -10,10 +10,12 @@ tree() {
 	(cd "$1" && find . ! -type d -printf '%m %p\n' | LC_ALL=C sort)
 }
 
-# make in the source tree, with none of the settings of a make that runs us
-# (make check PREFIX=... would hand them down in MAKEFLAGS).
+# make in the source tree, with none of the settings of a make that runs us:
+# make check PREFIX=... hands them down in MAKEFLAGS and the environment.
 mk() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" "$@"
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u DESTDIR -u PREFIX -u BINDIR \
+	    -u DATADIR -u MANDIR -u BASHCOMPDIR -u ZSHCOMPDIR -u FISHCOMPDIR \
+	    make -s -C "$ROOT" "$@"
 }
 
 installed_from() {
