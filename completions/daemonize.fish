@@ -71,7 +71,7 @@ complete -c daemonize $n -s l -l lockfile -r -F -d "Hold a lock on FILE for the 
 complete -c daemonize $n -s m -l umask -x -d 'Octal umask of COMMAND (default 022)'
 complete -c daemonize $n -s o -l stdout -r -F -d "Append COMMAND's stdout to FILE"
 complete -c daemonize $n -s p -l pidfile -r -F -d "Lock FILE and write the daemon's pid to it"
-complete -c daemonize $n -s t -l timeout -x -d 'Seconds --wait (60) or --stop (10) may take'
+complete -c daemonize $n -s t -l timeout -x -d 'Time limit of a start (60 with --wait) or of --stop (10)'
 complete -c daemonize $n -s u -l user -x -a '(__fish_daemonize_user)' -d 'Run COMMAND as USER[:GROUP]'
 complete -c daemonize $n -s v -l verbose -d 'Say what is being done'
 complete -c daemonize $n -s V -l version -d 'Show the version'
