@@ -2,8 +2,22 @@
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
 PKG_CONFIG ?= pkg-config
 BATS       ?= bats
+MANDOC     ?= mandoc
+
+# Completions go where each shell looks for this PREFIX: bash-completion's
+# and fish's directories as their pkg-config files name them (for our
+# DATADIR); zsh's is Debian's vendor-completions under /usr, else the
+# site-functions directory zsh searches under /usr/local.
+completionsdir = $(or $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
+	--define-variable=datadir=$(DATADIR) --variable=completionsdir $(1) \
+	2>/dev/null),$(2))
+BASHCOMPDIR ?= $(call completionsdir,bash-completion,$(DATADIR)/bash-completion/completions)
+FISHCOMPDIR ?= $(call completionsdir,fish,$(DATADIR)/fish/vendor_completions.d)
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 
 CFLAGS     ?= -O2 -g
 # Kept when CFLAGS is given on the command line (CI adds -Werror that way).
@@ -18,8 +32,8 @@ OBJS = $(SRCS:.c=.o)
 
 # Debian 12 packages the build and the tests need.
 DEPS = build-essential pkg-config libbsd-dev bats bats-support bats-assert \
-       bats-file bsdutils libcap2-bin make mount procps python3 strace \
-       util-linux
+       bats-file bash-completion bsdutils fish libcap2-bin make man-db mandoc \
+       mount procps python3 strace util-linux zsh
 
 all: daemonize
 
@@ -70,9 +84,35 @@ deps:
 	fi
 
 # The suite runs in its own PID namespace where it can, so no daemon it
-# starts outlives it.
-check: daemonize
+# starts outlives it. The man page must lint clean first.
+check: lint daemonize
 	BATS="$(BATS)" tests/run
+
+lint:
+	@out=$$($(MANDOC) -Tlint -Wwarning man/daemonize.1 2>&1); rc=$$?; \
+	if [ -n "$$out" ] || [ $$rc -ne 0 ]; then \
+		echo "$$out"; echo "mandoc -Tlint: man/daemonize.1 has warnings"; \
+		exit 1; \
+	fi
+
+install: daemonize
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+	    $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 daemonize $(DESTDIR)$(BINDIR)/daemonize
+	install -m 0644 man/daemonize.1 $(DESTDIR)$(MANDIR)/man1/daemonize.1
+	install -m 0644 completions/daemonize.bash \
+	    $(DESTDIR)$(BASHCOMPDIR)/daemonize
+	install -m 0644 completions/_daemonize $(DESTDIR)$(ZSHCOMPDIR)/_daemonize
+	install -m 0644 completions/daemonize.fish \
+	    $(DESTDIR)$(FISHCOMPDIR)/daemonize.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/daemonize \
+	    $(DESTDIR)$(MANDIR)/man1/daemonize.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/daemonize \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_daemonize \
+	    $(DESTDIR)$(FISHCOMPDIR)/daemonize.fish
 
 demo: daemonize
 	examples/demo
@@ -80,4 +120,4 @@ demo: daemonize
 clean:
 	rm -f daemonize $(OBJS)
 
-.PHONY: all check clean demo deps
+.PHONY: all check clean demo deps install lint uninstall

@@ -1,0 +1,87 @@
+# fish completion for daemonize(1).
+# Options as in src/options.c; tests/completion.bats checks them.
+
+# The words typed so far, from the command on, when there is one: options
+# stop at the first non-option, as argparse -s does.
+function __fish_daemonize_command
+    set -l tokens (commandline -opc) (commandline -ct)
+    set -e tokens[1]
+    argparse -s 1/single-fork 2/double-fork a/append c/chdir= e/stderr= \
+        E/env=+ f/foreground h/help l/lockfile= m/umask= o/stdout= \
+        p/pidfile= t/timeout= u/user= v/verbose V/version w/wait=+ \
+        clear-env keep-fd=+ signal= status stop truncate -- $tokens 2>/dev/null
+    or return 1
+    set -q argv[1]
+    and not string match -q -- '-*' $argv[1]
+    or return 1
+    string join0 -- $argv
+end
+
+function __fish_daemonize_no_command
+    not __fish_daemonize_command >/dev/null
+end
+
+function __fish_daemonize_complete_command
+    __fish_complete_subcommand --commandline (__fish_daemonize_command | string split0)
+end
+
+# -w SPEC: the kinds, then what path: takes.
+function __fish_daemonize_wait
+    set -l cur (commandline -ct | string replace -r -- '^(-w|--wait=)' '')
+    switch $cur
+        case 'path:*'
+            __fish_complete_path (string replace -- path: '' $cur) | string replace -r -- '^' path:
+        case '*:*'
+        case '*'
+            printf '%s\t%s\n' notify 'sd_notify READY=1' 'fd:' 'a newline on descriptor N' \
+                'tcp:' 'a TCP connection to [HOST:]PORT' 'path:' 'PATH exists' \
+                'log:' 'a line matching REGEX in the -o or -e file'
+    end
+end
+
+# -u USER[:GROUP]
+function __fish_daemonize_user
+    set -l cur (commandline -ct | string replace -r -- '^(-u|--user=)' '')
+    if string match -q -- '*:*' $cur
+        set -l user (string split -m1 -- : $cur)[1]
+        __fish_complete_groups | string replace -r -- '^' "$user:"
+    else
+        __fish_complete_users
+    end
+end
+
+function __fish_daemonize_signals
+    __fish_make_completion_signals
+    for s in $__kill_signals
+        string split -f2 -- ' ' $s
+    end
+end
+
+set -l n -n __fish_daemonize_no_command
+complete -c daemonize -f
+complete -c daemonize $n -s 1 -l single-fork -d 'Fork once: the daemon leads its session'
+complete -c daemonize $n -s 2 -l double-fork -d 'Fork twice (default)'
+complete -c daemonize $n -s a -l append -d 'Append to log files (default)'
+complete -c daemonize $n -s c -l chdir -x -a '(__fish_complete_directories)' -d 'Working directory of COMMAND'
+complete -c daemonize $n -s e -l stderr -r -F -d "Append COMMAND's stderr to FILE"
+complete -c daemonize $n -s E -l env -x -a '(set -nx | string replace -r -- \'$\' =)' -d 'Set NAME=VALUE in the environment'
+complete -c daemonize $n -s f -l foreground -d 'Do not fork or detach'
+complete -c daemonize $n -s h -l help -d 'Show the usage'
+complete -c daemonize $n -s l -l lockfile -r -F -d "Hold a lock on FILE for the daemon's lifetime"
+complete -c daemonize $n -s m -l umask -x -d 'Octal umask of COMMAND (default 022)'
+complete -c daemonize $n -s o -l stdout -r -F -d "Append COMMAND's stdout to FILE"
+complete -c daemonize $n -s p -l pidfile -r -F -d "Lock FILE and write the daemon's pid to it"
+complete -c daemonize $n -s t -l timeout -x -d 'Time limit of a start (60 with --wait) or of --stop (10)'
+complete -c daemonize $n -s u -l user -x -a '(__fish_daemonize_user)' -d 'Run COMMAND as USER[:GROUP]'
+complete -c daemonize $n -s v -l verbose -d 'Say what is being done'
+complete -c daemonize $n -s V -l version -d 'Show the version'
+complete -c daemonize $n -s w -l wait -x -a '(__fish_daemonize_wait)' -d 'Return once COMMAND is ready'
+complete -c daemonize $n -l clear-env -d 'Start COMMAND with an empty environment'
+complete -c daemonize $n -l keep-fd -x -d 'Leave descriptor N open in COMMAND'
+complete -c daemonize $n -l signal -x -a '(__fish_daemonize_signals)' -d 'Signal for --stop (default TERM)'
+complete -c daemonize $n -l status -d 'Tell whether the daemon in PIDFILE runs'
+complete -c daemonize $n -l stop -d 'Stop the daemon in PIDFILE'
+complete -c daemonize $n -l truncate -d 'Truncate log files instead of appending'
+
+# The command, then its own arguments as fish completes them.
+complete -c daemonize -x -a '(__fish_daemonize_complete_command)'

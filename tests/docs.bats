@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# The manual, the README and the completion files against --help: the same
+# options, the same exit codes, the same messages.
+
+load helper
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+MAN=$ROOT/man/daemonize.1
+
+# The long options --help lists, one a line, sorted.
+help_long() {
+	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]], |    )(--[a-z-]+).*/\2/p' |
+	    LC_ALL=C sort
+}
+
+help_short() {
+	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]]),.*/\1/p' | LC_ALL=C sort
+}
+
+# The options the manual's option list defines: its ".It Fl" lines, where
+# ".Fl \-stop" is --stop.
+man_long() {
+	sed -n 's/\\-/-/g; /^\.It Fl /p' "$MAN" | grep -oE -- 'Fl -[a-z-]+' |
+	    sed 's/^Fl /-/' | LC_ALL=C sort -u
+}
+
+man_short() {
+	sed -nE 's/^\.It Fl ([[:alnum:]]) ,.*/-\1/p' "$MAN" | LC_ALL=C sort
+}
+
+# The rows of the README's option table: "| -x | --long | ARG | meaning |".
+readme_long() {
+	sed -nE 's/^\| (-[[:alnum:]])? *\| (--[a-z-]+) \|.*/\2/p' "$ROOT/README.md" |
+	    LC_ALL=C sort
+}
+
+readme_short() {
+	sed -nE 's/^\| (-[[:alnum:]]) \| --[a-z-]+ \|.*/\1/p' "$ROOT/README.md" |
+	    LC_ALL=C sort
+}
+
+@test "--help lists options, long and short" {
+	run help_long
+	assert_line --index 0 --append
+	assert_line --pidfile
+	run help_short
+	assert_line -p
+}
+
+@test "the manual lints clean" {
+	run mandoc -Tlint -Wwarning "$MAN"
+	assert_success
+	assert_output ""
+}
+
+@test "the manual describes every option of --help, and no other" {
+	assert_equal "$(man_long)" "$(help_long)"
+	assert_equal "$(man_short)" "$(help_short)"
+}
+
+@test "the manual's options come in the order of --help" {
+	assert_equal "$(sed -n 's/\\-/-/g; s/^\.It Fl \(.\) , Fl \(-[a-z-]*\).*/-\2/p
+	    s/^\.It Fl \(-[a-z-]*\).*/-\1/p' "$MAN")" \
+	    "$("$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]], |    )(--[a-z-]+).*/\2/p')"
+}
+
+@test "the README's option table has every option of --help, and no other" {
+	assert_equal "$(readme_long)" "$(help_long)"
+	assert_equal "$(readme_short)" "$(help_short)"
+}
+
+@test "each completion file names every long option of --help, and no other" {
+	want=$(help_long)
+	assert_equal "$(grep -oE -- '--[a-z][a-z-]+' "$ROOT/completions/daemonize.bash" |
+	    LC_ALL=C sort -u)" "$want"
+	assert_equal "$(grep -oE -- '--[a-z][a-z-]+' "$ROOT/completions/_daemonize" |
+	    LC_ALL=C sort -u)" "$want"
+	assert_equal "$(grep '^complete ' "$ROOT/completions/daemonize.fish" |
+	    grep -oE -- ' -l [a-z-]+' | sed 's/ -l /--/' | LC_ALL=C sort -u)" "$want"
+}
+
+@test "the manual's SYNOPSIS has the three forms of --help" {
+	run sh -c 'mandoc -Tascii "$1" | col -b | sed -n "/^SYNOPSIS/,/^DESCRIPTION/p"' \
+	    sh "$MAN"
+	assert_line --regexp '^     daemonize \[-12afv\] .*'
+	assert_line --regexp '^     daemonize --stop -p file \[-v\] \[--signal sig\] \[-t secs\]$'
+	assert_line --regexp '^     daemonize --status -p file \[-v\]$'
+	run "$DAEMONIZE" --help
+	assert_line --index 1 "  or:  daemonize --stop -p PIDFILE [--signal SIG] [--timeout SECS]"
+	assert_line --index 2 "  or:  daemonize --status -p PIDFILE"
+}
+
+@test "the manual's EXIT STATUS has every exit code of src/exitcodes.h" {
+	exits=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /p' "$MAN")
+	for code in $(awk '$1 == "#define" && $2 ~ /^EXIT_/ { print $3 }' \
+	    "$ROOT/src/exitcodes.h"); do
+		grep -qx ".It $code" <<<"$exits" ||
+		    fail "EXIT STATUS lacks exit code $code"
+	done
+	# And the README's table too.
+	for code in 0 1 2 3 4 124 125 126 127; do
+		grep -q "^| $code |" "$ROOT/README.md" ||
+		    fail "the README's exit status table lacks $code"
+	done
+}
+
+# Each usage error the manual quotes, with a command line that makes it.
+@test "the usage errors the manual quotes are the ones daemonize prints" {
+	while IFS='|' read -r args message; do
+		grep -qxF -- "$message" "$MAN" ||
+		    fail "the manual does not quote: $message"
+		# shellcheck disable=SC2086
+		run "$DAEMONIZE" $args
+		assert_failure 2
+		assert_line --index 0 "$message"
+		assert_line --index 1 "Try 'daemonize --help'."
+	done <<'EOF_CASES'
+--signal TERM true|daemonize: option '--signal' needs --stop
+--stop -p x.pid -w notify|daemonize: option '--wait' cannot be used with --stop
+--status -p x.pid -t 1|daemonize: option '--timeout' cannot be used with --status
+--stop|daemonize: --stop needs --pidfile
+-f -w notify true|daemonize: --wait cannot be used with --foreground
+-w log:x true|daemonize: --wait 'log:x' needs --stdout or --stderr
+EOF_CASES
+}
+
+@test "the README starts with the two quick-start commands" {
+	run sed -n 3,4p "$ROOT/README.md"
+	assert_line --index 0 --partial "apt-get install -y make && make deps demo"
+	assert_line --index 1 --partial "apt-get install -y make && make deps check"
+}
+
+@test "the files the manual and the README point to exist" {
+	for f in examples/webserver.init examples/webserver.bats; do
+		assert_file_executable "$ROOT/$f"
+		grep -qF "$f" "$ROOT/README.md" || fail "the README does not name $f"
+	done
+	grep -qF examples/webserver.init "$MAN"
+}

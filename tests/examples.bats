@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# examples/: the LSB init script and the demo. (tests/run runs the example
+# bats file, examples/webserver.bats, as part of the suite.)
+
+load helper
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return
+	: >"$BATS_TEST_TMPDIR/.tracked"
+	mkdir www
+	echo "hello $(tag)" >www/hello.txt
+	export DAEMONIZE PYTHON=/usr/bin/python3 DOCROOT=$BATS_TEST_TMPDIR/www \
+	    PIDFILE=$BATS_TEST_TMPDIR/web.pid LOGFILE=$BATS_TEST_TMPDIR/web.log \
+	    RUN_AS= TIMEOUT=10
+	PORT=$(free_port)
+	export PORT
+}
+
+# A loopback TCP port nothing listens on: the kernel's pick for port 0.
+free_port() {
+	/usr/bin/python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+init() {
+	"$ROOT/examples/webserver.init" "$@"
+}
+
+# The body of GET PATH over HTTP/1.0 on $PORT.
+http_body() {
+	local fd
+	exec {fd}<>"/dev/tcp/127.0.0.1/$PORT" || return
+	printf 'GET %s HTTP/1.0\r\n\r\n' "$1" >&"$fd"
+	timeout 10 cat <&"$fd" | tr -d '\r' | sed '1,/^$/d'
+	exec {fd}<&-
+}
+
+@test "init script: start waits for the server, status and stop use the pidfile" {
+	run --separate-stderr init start
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" ""
+	pid=$(pid_in web.pid)
+	track "$pid"
+	# Ready on return: the first connection is served.
+	run http_body /hello.txt
+	assert_output "hello $(tag)"
+
+	run init status
+	assert_success
+	assert_output "running as pid $pid"
+
+	# Starting a running service is success, as LSB wants.
+	run --separate-stderr init start
+	assert_success
+	assert_equal "$stderr" \
+	    "daemonize: already running as pid $pid (pidfile $PIDFILE)"
+
+	run init stop
+	assert_success
+	assert_output ""
+	assert dead "$pid"
+	assert_file_not_exists web.pid
+
+	run init status
+	assert_failure 3
+	assert_output "not running"
+	# Stopping a stopped service is success too.
+	run init stop
+	assert_success
+}
+
+@test "init script: restart gives a new server; try-restart only a running one" {
+	run init try-restart
+	assert_success
+	assert_file_not_exists web.pid
+
+	init start
+	old=$(pid_in web.pid)
+	track "$old"
+	run init restart
+	assert_success
+	new=$(pid_in web.pid)
+	track "$new"
+	assert [ "$new" != "$old" ]
+	assert dead "$old"
+	run http_body /hello.txt
+	assert_output "hello $(tag)"
+
+	run init try-restart
+	assert_success
+	track "$(pid_in web.pid)"
+	refute [ "$(pid_in web.pid)" = "$new" ]
+	init stop
+}
+
+@test "init script: failures map to LSB exit codes" {
+	# Not installed: the server's interpreter is missing.
+	PYTHON=$BATS_TEST_TMPDIR/no-python run init start
+	assert_failure 5
+	assert_file_not_exists web.pid
+	# Set-up failed: no such document root.
+	DOCROOT=$BATS_TEST_TMPDIR/missing run init start
+	assert_failure 1
+	assert_file_not_exists web.pid
+	# A bad setting: not a port.
+	PORT=http run init start
+	assert_failure 6
+	# The server exits before it is ready.
+	PYTHON=/bin/false run init start
+	assert_failure 1
+	assert_output "daemonize: '/bin/false' exited with status 1 before it was ready"
+	assert_file_not_exists web.pid
+}
+
+@test "init script: status of a stale or unreadable pidfile" {
+	sh -c 'echo $$' >web.pid	# a pid that has exited
+	run init status
+	assert_failure 1
+	assert_output "not running; stale pidfile"
+	# Status never removes it; stop does.
+	assert_file_exists web.pid
+	run init stop
+	assert_success
+	assert_file_not_exists web.pid
+
+	echo garbage >web.pid
+	run init status
+	assert_failure 4
+	assert_output "daemonize: pidfile '$PIDFILE' does not hold a pid"
+}
+
+@test "init script: unknown and unsupported actions" {
+	run init reload
+	assert_failure 3
+	assert_output "webserver: reload is not supported; use restart"
+	run init frobnicate
+	assert_failure 2
+	assert_output "Usage: $ROOT/examples/webserver.init {start|stop|status|restart|try-restart|force-reload}"
+	DAEMONIZE=$BATS_TEST_TMPDIR/missing run init start
+	assert_failure 5
+	DAEMONIZE=$BATS_TEST_TMPDIR/missing run init status
+	assert_failure 4
+}
+
+@test "the demo starts, shows and stops its daemon" {
+	run "$ROOT/examples/demo"
+	assert_success
+	assert_line --index 0 \
+	    "\$ daemonize -p ticker.pid -o ticker.log sh -c 'while :; do date; sleep 1; done'"
+	assert_line --regexp '^exit status 0; ticker.pid already holds [0-9]+$'
+	assert_line --partial "(already running)"
+	assert_line "stopped"
+}
