@@ -33,7 +33,7 @@ OBJS = $(SRCS:.c=.o)
 # Debian 12 packages the build and the tests need.
 DEPS = build-essential pkg-config libbsd-dev bats bats-support bats-assert \
        bats-file bash-completion bsdutils fish libcap2-bin make man-db mandoc \
-       mount procps python3 strace util-linux zsh
+       mount procps python3 strace systemd util-linux zsh
 
 all: daemonize
 
@@ -42,9 +42,9 @@ daemonize: $(OBJS)
 
 # Header dependencies, spelt out.
 src/command.o: src/command.c src/command.h src/path.h
-src/control.o: src/control.c src/control.h src/exitcodes.h src/options.h \
-               src/pidfile.h src/proc.h src/report.h src/signame.h \
-               src/stop.h
+src/control.o: src/control.c src/control.h src/exitcodes.h src/launch.h \
+               src/options.h src/pidfile.h src/report.h src/signame.h \
+               src/stop.h src/user.h
 src/detach.o:  src/detach.c src/command.h src/detach.h src/exitcodes.h \
                src/launch.h src/lock.h src/options.h src/path.h \
                src/pidfile.h src/report.h src/user.h
@@ -61,13 +61,14 @@ src/ready.o:   src/ready.c src/exitcodes.h src/launch.h src/options.h \
                src/path.h src/proc.h src/ready.h src/report.h src/user.h
 src/report.o:  src/report.c src/command.h src/exitcodes.h src/launch.h \
                src/options.h src/report.h src/user.h
-src/start.o:   src/start.c src/command.h src/detach.h src/exitcodes.h \
+src/start.o:   src/start.c src/clock.h src/command.h src/detach.h src/exitcodes.h \
                src/launch.h src/options.h src/path.h src/ready.h \
                src/report.h src/start.h src/user.h src/watch.h
-src/stop.o:    src/stop.c src/proc.h src/stop.h
+src/stop.o:    src/stop.c src/clock.h src/launch.h src/lock.h src/options.h \
+               src/proc.h src/report.h src/stop.h src/user.h
 src/user.o:    src/user.c src/launch.h src/options.h src/report.h src/user.h
-src/watch.o:   src/watch.c src/exitcodes.h src/launch.h src/lock.h \
-               src/options.h src/pidfile.h src/ready.h src/report.h \
+src/watch.o:   src/watch.c src/clock.h src/exitcodes.h src/launch.h src/lock.h \
+               src/options.h src/pidfile.h src/proc.h src/ready.h src/report.h \
                src/signame.h src/stop.h src/user.h src/watch.h
 
 # Install what the build and the tests need: as root with apt-get, else

@@ -9,13 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "control.h"
 #include "exitcodes.h"
 #include "pidfile.h"
-#include "proc.h"
 #include "report.h"
 #include "signame.h"
 #include "stop.h"
@@ -27,7 +25,6 @@
 #define STATUS_UNKNOWN	4
 
 #define KILL_WAIT_MIN_MS	1000	/* after SIGKILL, wait at least this */
-#define HOLDER_ROUNDS		8	/* processes stopped for holding the lock */
 
 static void
 bad_pidfile(const char *path, int e)
@@ -36,6 +33,9 @@ bad_pidfile(const char *path, int e)
 		msg("pidfile '%s' does not hold a pid", path);
 	else if (e == ELOOP)
 		msg("cannot read pidfile '%s': it is a symbolic link", path);
+	else if (e == EPERM)
+		msg("cannot trust pidfile '%s': another user could have "
+		    "written it", path);
 	else
 		msg("cannot read pidfile '%s': %s", path, strerror(e));
 }
@@ -63,10 +63,10 @@ control_status(const struct options *o)
 }
 
 /*
- * A pidfd for the daemon, or -1 when it is gone. Once the pidfd is held,
- * the process behind pid must have started before the pidfile was written:
- * else the daemon died and its pid was reused (its lock may live on in a
- * child that inherited it).
+ * A pidfd for the daemon, or -1 with errno (ESRCH when it is gone). Once
+ * the pidfd is held, the process behind pid must have started before the
+ * pidfile was written: else the daemon died and its pid was reused (its
+ * lock may live on in a child that inherited it).
  */
 static int
 open_daemon(const char *path, pid_t pid)
@@ -77,9 +77,20 @@ open_daemon(const char *path, pid_t pid)
 		return -1;
 	if (!pidfile_still_names(path, pid)) {
 		close(pidfd);
+		errno = ESRCH;
 		return -1;
 	}
 	return pidfd;
+}
+
+/* Only ESRCH means the process is gone; anything else stops the stop. */
+static int
+cannot_open(pid_t pid)
+{
+	if (errno == ESRCH)
+		return 0;
+	msg("cannot signal pid %ld: %s", (long)pid, strerror(errno));
+	return EXIT_RUNNING;
 }
 
 /* Signal, wait, escalate. 0 once gone, else the exit code. */
@@ -115,7 +126,7 @@ stop_daemon(const struct options *o, pid_t pid)
 	int pidfd, rc;
 
 	if ((pidfd = open_daemon(o->pidfile, pid)) == -1)
-		return 0;
+		return cannot_open(pid);
 	rc = stop_pid(o, pidfd, pid);
 	close(pidfd);
 	if (rc == 0 && o->verbose)
@@ -130,24 +141,20 @@ stop_daemon(const struct options *o, pid_t pid)
 static int
 stop_holders(const struct options *o)
 {
-	struct stat st;
-	int round, rc = 0;
+	long ms = (long)(o->timeout * 1000.0);
 
-	for (round = 0; round < HOLDER_ROUNDS && rc == 0; round++) {
-		pid_t pid;
-		int pidfd;
-
-		if (stat(o->pidfile, &st) == -1 || !pidfile_held(o->pidfile) ||
-		    (pid = proc_find_open(st.st_dev, st.st_ino)) == 0)
-			break;
-		if ((pidfd = pidfd_open(pid, 0)) == -1)
-			continue;
-		if (o->verbose)
-			msg("pid %ld holds the pidfile's lock", (long)pid);
-		rc = stop_pid(o, pidfd, pid);
-		close(pidfd);
+	switch (stop_lockers(o->pidfile, 0, o->signal, ms,
+	    ms > KILL_WAIT_MIN_MS ? ms : KILL_WAIT_MIN_MS, o->verbose)) {
+	case 0:
+		return 0;
+	case -1:
+		msg("cannot stop what holds pidfile '%s': %s", o->pidfile,
+		    strerror(errno));
+		return EXIT_RUNNING;
 	}
-	return rc;
+	msg("what holds pidfile '%s' is still running after SIGKILL",
+	    o->pidfile);
+	return EXIT_RUNNING;
 }
 
 int

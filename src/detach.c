@@ -482,8 +482,7 @@ commit_user(struct launch *l)
 static void
 announce_exec(struct launch *l)
 {
-	/* err carries whether this run created the lockfile. */
-	struct verdict v = { STEP_EXECUTING, l->lock_created, getpid() };
+	struct verdict v = { STEP_EXECUTING, 0, getpid() };
 
 	if (l->report_fd >= 0)
 		report_send(l->report_fd, &v);

@@ -259,6 +259,19 @@ read_settled_pid(int fd, bool held, pid_t *pid)
 	}
 }
 
+/*
+ * Root acts on what a pidfile says only if no other user could have
+ * written it: owned by root and writable by nobody else (as
+ * start-stop-daemon(8) requires), or a user could have root signal any
+ * process.
+ */
+static bool
+trusted(const struct stat *st)
+{
+	return geteuid() != 0 || (st->st_uid == 0 &&
+	    (st->st_mode & (S_IWGRP | S_IWOTH)) == 0);
+}
+
 enum pidfile_state
 pidfile_check(const char *path, pid_t *pid)
 {
@@ -276,6 +289,8 @@ pidfile_check(const char *path, pid_t *pid)
 		e = errno;
 	} else if (!S_ISREG(st.st_mode)) {
 		e = EINVAL;
+	} else if (!trusted(&st)) {
+		e = EPERM;
 	} else {
 		held = lock_held(fd);
 		e = read_settled_pid(fd, held, pid);

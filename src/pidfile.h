@@ -33,7 +33,9 @@ enum pidfile_state {
  * daemon when its lock is held or, if the daemon closed its lock
  * descriptor, by pidfile_names_live(). *pid is the pid in it, or 0.
  * PIDFILE_UNKNOWN sets errno: EINVAL for content that is not a pid (or a
- * non-regular file), ELOOP for a symbolic link, else open(2)'s error.
+ * non-regular file), ELOOP for a symbolic link, EPERM when the caller is
+ * root and another user could have written the file, else open(2)'s
+ * error.
  */
 enum pidfile_state pidfile_check(const char *path, pid_t *pid);
 

@@ -79,8 +79,25 @@ proc_stat(pid_t pid, struct proc_stat *ps)
 	return 0;
 }
 
+/* fdinfo has a "lock:" line for a descriptor that holds one. */
 static bool
-has_open(pid_t pid, dev_t dev, ino_t ino)
+fd_locks(pid_t pid, const char *fd)
+{
+	char path[320], line[256];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fdinfo/%s", (long)pid, fd);
+	if ((f = fopen(path, "re")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strncmp(line, "lock:", 5) == 0;
+	fclose(f);
+	return found;
+}
+
+static bool
+has_locked(pid_t pid, dev_t dev, ino_t ino)
 {
 	char path[64];
 	struct dirent *d;
@@ -95,13 +112,14 @@ has_open(pid_t pid, dev_t dev, ino_t ino)
 	dfd = dirfd(dir);
 	while (!found && (d = readdir(dir)) != NULL)
 		found = d->d_name[0] != '.' && fstatat(dfd, d->d_name, &st,
-		    0) == 0 && st.st_dev == dev && st.st_ino == ino;
+		    0) == 0 && st.st_dev == dev && st.st_ino == ino &&
+		    fd_locks(pid, d->d_name);
 	closedir(dir);
 	return found;
 }
 
 pid_t
-proc_find_open(dev_t dev, ino_t ino)
+proc_find_locker(dev_t dev, ino_t ino)
 {
 	struct dirent *d;
 	pid_t found = 0;
@@ -113,10 +131,38 @@ proc_find_open(dev_t dev, ino_t ino)
 		pid_t pid = (pid_t)strtol(d->d_name, NULL, 10);
 
 		if (pid > 0 && pid != getpid() && proc_alive(pid) &&
-		    has_open(pid, dev, ino))
+		    has_locked(pid, dev, ino))
 			found = pid;
 	}
 	closedir(dir);
+	return found;
+}
+
+pid_t
+proc_find_child(pid_t parent, const char *comm)
+{
+	char path[96], name[64];
+	pid_t found = 0;
+	long child;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children",
+	    (long)parent, (long)parent);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (found == 0 && fscanf(f, "%ld", &child) == 1) {
+		FILE *c;
+
+		snprintf(path, sizeof(path), "/proc/%ld/comm", child);
+		if ((c = fopen(path, "re")) == NULL)
+			continue;
+		if (fgets(name, sizeof(name), c) != NULL &&
+		    strcspn(name, "\n") == strlen(comm) &&
+		    strncmp(name, comm, strlen(comm)) == 0)
+			found = (pid_t)child;
+		fclose(c);
+	}
+	fclose(f);
 	return found;
 }
 

@@ -23,9 +23,13 @@ int proc_stat(pid_t pid, struct proc_stat *ps);
 bool proc_alive(pid_t pid);
 
 /*
- * A process other than us that has the file dev:ino open, or 0: who
- * holds a lock a dead daemon's children inherited.
+ * A process other than us with a descriptor that holds a lock on the file
+ * dev:ino, or 0: who holds a lock a dead daemon's children inherited. A
+ * mere reader of the file is not one.
  */
-pid_t proc_find_open(dev_t dev, ino_t ino);
+pid_t proc_find_locker(dev_t dev, ino_t ino);
+
+/* A child of parent whose command name is comm, or 0. */
+pid_t proc_find_child(pid_t parent, const char *comm);
 
 #endif

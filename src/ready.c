@@ -32,6 +32,7 @@
 #define CONNECT_MAX_MS	1000		/* a connect pending longer is retried */
 #define NOTIFY_MAX	4096		/* longer datagrams are ignored */
 #define LINE_MAX_LEN	65536		/* longer log lines cannot match */
+#define NOTIFY_BATCH	64		/* datagrams read per wake-up */
 
 static void
 src_init(struct ready_src *s, const struct wait_spec *w)
@@ -47,39 +48,94 @@ src_init(struct ready_src *s, const struct wait_spec *w)
 }
 
 /*
- * An abstract socket: nothing on disk to remove, whatever happens, and
- * reachable by a daemon running as another user. The kernel picks a free
- * name (autobind); the sender rule, not the name, keeps others out.
+ * Where the notify socket's private directory goes: somewhere others
+ * cannot write, so nobody can take its name once it is removed.
  */
-static int
-prepare_notify(struct ready *r)
+static const char *
+notify_parent(void)
 {
+	const char *dir;
+
+	if (geteuid() == 0)
+		return access("/run", W_OK) == 0 ? "/run" : "/tmp";
+	if ((dir = getenv("XDG_RUNTIME_DIR")) != NULL && dir[0] == '/')
+		return dir;
+	if ((dir = getenv("TMPDIR")) != NULL && dir[0] == '/')
+		return dir;
+	return "/tmp";
+}
+
+/* The directory, 0700; with -u, 0711 and the socket the user's alone. */
+static int
+notify_mkdir(struct ready *r, const char *parent)
+{
+	int n;
+
+	n = snprintf(r->notify_dir, sizeof(r->notify_dir),
+	    "%s/daemonize.XXXXXX", parent);
+	if (n < 0 || (size_t)n >= sizeof(r->notify_dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (mkdtemp(r->notify_dir) == NULL) {
+		r->notify_dir[0] = '\0';
+		return -1;
+	}
+	if (r->l->opt->user != NULL && chmod(r->notify_dir, 0711) == -1)
+		return -1;
+	n = snprintf(r->notify_path, sizeof(r->notify_path), "%s/notify",
+	    r->notify_dir);
+	return n < 0 || (size_t)n >= sizeof(r->notify_path) ? -1 : 0;
+}
+
+static int
+notify_bind(struct ready *r)
+{
+	const struct launch *l = r->l;
 	struct sockaddr_un sa;
-	socklen_t len = sizeof(sa_family_t);
 	int one = 1;
 
-	if (r->notify_fd >= 0)
-		return 0;
+	if (strlen(r->notify_path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, r->notify_path);
 	r->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0);
 	if (r->notify_fd == -1 ||
 	    setsockopt(r->notify_fd, SOL_SOCKET, SO_PASSCRED, &one,
 	    sizeof(one)) == -1 ||
-	    bind(r->notify_fd, (struct sockaddr *)&sa, len) == -1)
-		goto fail;
-	len = sizeof(sa);
-	if (getsockname(r->notify_fd, (struct sockaddr *)&sa, &len) == -1)
-		goto fail;
-	/* sun_path[0] is NUL; the name is the len - 1 bytes after it. */
-	len -= (socklen_t)offsetof(struct sockaddr_un, sun_path) + 1;
-	snprintf(r->notify_env, sizeof(r->notify_env), "NOTIFY_SOCKET=@%.*s",
-	    (int)len, sa.sun_path + 1);
+	    bind(r->notify_fd, (struct sockaddr *)&sa, sizeof(sa)) == -1)
+		return -1;
+	r->notify_bound = true;
+	/* Connecting takes write permission on the socket. */
+	if (chmod(r->notify_path, 0600) == -1 || (l->opt->user != NULL &&
+	    chown(r->notify_path, l->user.uid, l->user.gid) == -1))
+		return -1;
 	return 0;
-fail:
-	msg("cannot create the notify socket: %s", strerror(errno));
-	return EXIT_SETUP;
+}
+
+/*
+ * A pathname socket in a private directory, both removed when the start
+ * ends (ready_free), so the daemon's later messages reach nobody; an
+ * abstract name could be taken by anyone once we are gone.
+ */
+static int
+prepare_notify(struct ready *r)
+{
+	if (r->notify_fd >= 0)
+		return 0;
+	if (notify_mkdir(r, notify_parent()) == -1 || notify_bind(r) == -1) {
+		msg("cannot create the notify socket%s%s: %s",
+		    r->notify_dir[0] != '\0' ? " in " : "", r->notify_dir,
+		    strerror(errno));
+		return EXIT_SETUP;
+	}
+	snprintf(r->notify_env, sizeof(r->notify_env), "NOTIFY_SOCKET=%s",
+	    r->notify_path);
+	return 0;
 }
 
 /* A pipe whose write end sits at N, so nothing opened later takes N. */
@@ -101,6 +157,9 @@ prepare_fd(struct ready *r, struct ready_src *s)
 			goto fail_pipe;
 		close(fds[1]);
 	}
+	/* Ours only: a line cut short must not block the loop. */
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) == -1)
+		goto fail_pipe;
 	s->fd = fds[0];
 	r->child_fds[r->nchild_fds++] = n;
 	return 0;
@@ -295,14 +354,20 @@ arm_log(struct ready *r, struct ready_src *s)
 	for (i = 0; i < LOG_FILES_MAX; i++) {
 		if (given[i] == NULL || (i == 1 && shared))
 			continue;
-		if (open_log(r, &s->log[i], (int)i + 1, r->log_start[i]) == -1) {
-			/* Gone already: the watch notices its exit. */
-			if (errno == ENOENT)
-				continue;
+		if (open_log(r, &s->log[i], (int)i + 1, r->log_start[i]) == 0)
+			continue;
+		/* Gone already: the watch notices its exit. */
+		if (errno == ENOENT)
+			continue;
+		/* Not ours to look into (it made itself non-dumpable). */
+		s->log[i].fd = open(i == 0 ? l->out : l->err, O_RDONLY |
+		    O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (s->log[i].fd == -1) {
 			msg("cannot read log file '%s': %s", given[i],
 			    strerror(errno));
 			return EXIT_SETUP;
 		}
+		s->log[i].offset = r->log_start[i];
 	}
 	watch_log(s);
 	s->fresh = true;	/* lines written before the watch began */
@@ -340,7 +405,7 @@ is_probed(const struct ready_src *s)
 }
 
 size_t
-ready_poll(struct ready *r, struct pollfd *p, long now, long *wake_ms)
+ready_poll(struct ready *r, struct pollfd *p, long long now, long long *wake_ms)
 {
 	size_t i, n = 0;
 
@@ -363,13 +428,15 @@ ready_poll(struct ready *r, struct pollfd *p, long now, long *wake_ms)
 			*wake_ms = s->since_ms + CONNECT_MAX_MS;
 		if (is_probed(s) && s->next_ms < *wake_ms)
 			*wake_ms = s->next_ms < now ? now : s->next_ms;
+		if (s->fresh)
+			*wake_ms = now;
 	}
 	return n;
 }
 
 /* A probe failed: try again a little later each time, up to the cap. */
 static void
-probe_later(struct ready_src *s, long now)
+probe_later(struct ready_src *s, long long now)
 {
 	s->next_ms = now + s->nap_ms;
 	if (s->nap_ms < PROBE_MAX_MS)
@@ -378,7 +445,7 @@ probe_later(struct ready_src *s, long now)
 }
 
 static void
-tcp_close(struct ready_src *s, long now)
+tcp_close(struct ready_src *s, long long now)
 {
 	close(s->fd);
 	s->fd = -1;
@@ -387,7 +454,7 @@ tcp_close(struct ready_src *s, long now)
 }
 
 static void
-tcp_connect(struct ready_src *s, long now)
+tcp_connect(struct ready_src *s, long long now)
 {
 	const struct addrinfo *a = s->addr;
 
@@ -409,7 +476,7 @@ tcp_connect(struct ready_src *s, long now)
 }
 
 static void
-tcp_update(struct ready_src *s, const struct pollfd *p, long now)
+tcp_update(struct ready_src *s, const struct pollfd *p, long long now)
 {
 	socklen_t len = sizeof(int);
 	int err = 0;
@@ -434,7 +501,7 @@ tcp_update(struct ready_src *s, const struct pollfd *p, long now)
 }
 
 static void
-path_update(struct ready_src *s, long now)
+path_update(struct ready_src *s, long long now)
 {
 	struct stat st;
 
@@ -462,6 +529,8 @@ fd_update(struct ready *r, struct ready_src *s, const struct pollfd *p)
 			break;
 		}
 	}
+	if (n == -1)
+		return;		/* EAGAIN: no newline yet */
 	if (n == 0 && !s->met) {
 		r->failed = s;
 		r->fail_errno = 0;
@@ -530,7 +599,7 @@ log_read(struct ready_src *s, struct log_reader *lr)
 }
 
 static void
-log_update(struct ready_src *s, const struct pollfd *p, long now)
+log_update(struct ready_src *s, const struct pollfd *p, long long now)
 {
 	size_t i;
 
@@ -599,8 +668,23 @@ take_control(struct msghdr *mh)
 	return pid;
 }
 
+/* The daemon's words reach a terminal: no control characters. */
 static void
-notify_line(struct ready *r, const char *line, long now, long *deadline)
+show_status(const char *text)
+{
+	char clean[NOTIFY_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < NOTIFY_MAX && text[i] != '\0'; i++)
+		clean[i] = (unsigned char)text[i] < 0x20 ||
+		    text[i] == 0x7f ? '?' : text[i];
+	clean[i] = '\0';
+	msg("status: %s", clean);
+}
+
+static void
+notify_line(struct ready *r, const char *line, pid_t sender, long long now,
+    long long *deadline)
 {
 	const char *errstr;
 	long long v;
@@ -611,9 +695,12 @@ notify_line(struct ready *r, const char *line, long now, long *deadline)
 		for (i = 0; i < r->n; i++)
 			if (r->src[i].spec->kind == WAIT_NOTIFY)
 				r->src[i].met = true;
+		r->ready_sender = sender;
+	} else if (strcmp(line, "BARRIER=1") == 0) {
+		r->barrier = true;
 	} else if (strncmp(line, "STATUS=", 7) == 0) {
 		if (r->l->opt->verbose)
-			msg("status: %s", line + 7);
+			show_status(line + 7);
 	} else if (strncmp(line, "ERRNO=", 6) == 0) {
 		v = strtonum(line + 6, 1, INT_MAX, &errstr);
 		if (errstr == NULL && r->failed == NULL) {
@@ -627,25 +714,24 @@ notify_line(struct ready *r, const char *line, long now, long *deadline)
 	} else if (strncmp(line, "EXTEND_TIMEOUT_USEC=", 20) == 0) {
 		v = strtonum(line + 20, 0, LLONG_MAX, &errstr);
 		if (errstr == NULL && now + v / 1000 > *deadline)
-			*deadline = now + (long)(v / 1000);
+			*deadline = now + v / 1000;
 	}
 }
 
 static void
-notify_message(struct ready *r, char *buf, size_t len, long now,
-    long *deadline)
+notify_message(struct ready *r, char *buf, size_t len, pid_t sender,
+    long long now, long long *deadline)
 {
 	char *line, *save;
 
 	buf[len] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save))
-		notify_line(r, line, now, deadline);
+		notify_line(r, line, sender, now, deadline);
 }
 
-static void
-notify_update(struct ready *r, const struct pollfd *p, long now,
-    long *deadline)
+void
+ready_notify_read(struct ready *r, long long now, long long *deadline)
 {
 	char buf[NOTIFY_MAX + 1];
 	union {
@@ -655,11 +741,11 @@ notify_update(struct ready *r, const struct pollfd *p, long now,
 	} control;
 	struct iovec iov = { buf, NOTIFY_MAX };
 	struct msghdr mh;
+	size_t i;
 	pid_t pid;
 
-	if (r->notify_slot < 0 || p[r->notify_slot].revents == 0)
-		return;
-	for (;;) {
+	/* A bounded number a round: anyone may send to the socket. */
+	for (i = 0; i < NOTIFY_BATCH; i++) {
 		ssize_t n;
 
 		memset(&mh, 0, sizeof(mh));
@@ -676,13 +762,21 @@ notify_update(struct ready *r, const struct pollfd *p, long now,
 		    memchr(buf, '\0', (size_t)n) != NULL || pid <= 0 ||
 		    !sender_ok(r, pid))
 			continue;
-		notify_message(r, buf, (size_t)n, now, deadline);
+		notify_message(r, buf, (size_t)n, pid, now, deadline);
 	}
 }
 
+static void
+notify_update(struct ready *r, const struct pollfd *p, long long now,
+    long long *deadline)
+{
+	if (r->notify_slot >= 0 && p[r->notify_slot].revents != 0)
+		ready_notify_read(r, now, deadline);
+}
+
 enum ready_state
-ready_update(struct ready *r, const struct pollfd *p, long now,
-    long *deadline_ms)
+ready_update(struct ready *r, const struct pollfd *p, long long now,
+    long long *deadline_ms)
 {
 	bool all = true;
 	size_t i;
@@ -753,6 +847,10 @@ ready_free(struct ready *r)
 	ready_forked(r);
 	if (r->notify_fd >= 0)
 		close(r->notify_fd);
+	if (r->notify_bound)
+		(void)unlink(r->notify_path);
+	if (r->notify_dir[0] != '\0')
+		(void)rmdir(r->notify_dir);
 	free(r->src);
 	free(r->child_fds);
 	ready_init(r);

@@ -28,9 +28,9 @@ struct ready_src {
 	bool met;
 	int fd;			/* what poll watches, or -1 */
 	int slot;		/* its index in the pollfd array, or -1 */
-	long next_ms;		/* probes: when to try again */
-	long nap_ms;		/* probes: the growing interval */
-	long since_ms;		/* tcp: when the pending connect began */
+	long long next_ms;		/* probes: when to try again */
+	long long nap_ms;		/* probes: the growing interval */
+	long long since_ms;		/* tcp: when the pending connect began */
 	struct addrinfo *addrs;	/* tcp: where to connect */
 	struct addrinfo *addr;	/* tcp: the one tried next */
 	char *path;		/* path: absolute */
@@ -50,12 +50,17 @@ struct ready {
 	size_t n;
 	int notify_fd;		/* the notify socket, or -1 */
 	int notify_slot;
-	char notify_env[64];	/* "NOTIFY_SOCKET=@..." */
+	bool notify_bound;	/* notify_path exists */
+	char notify_dir[96];	/* its private directory, or "" */
+	char notify_path[104];	/* fits sun_path */
+	char notify_env[128];	/* "NOTIFY_SOCKET=PATH" */
 	int *child_fds;		/* fd:N write ends, at N, for the daemon */
 	size_t nchild_fds;
 	pid_t daemon;		/* set by ready_arm() */
 	pid_t session;		/* the session the start made */
 	off_t log_start[LOG_FILES_MAX];
+	pid_t ready_sender;	/* who sent READY=1 */
+	bool barrier;		/* BARRIER=1 came (its descriptor closed) */
 	/* Why READY_FAILED. */
 	const struct ready_src *failed;
 	int fail_errno;		/* ERRNO=N, or 0 for end of file on fd:N */
@@ -91,14 +96,17 @@ int ready_arm(struct ready *r, pid_t daemon, pid_t session);
  * lowered to the time the next probe is due. Returns how many were added.
  */
 size_t ready_nfds(const struct ready *r);
-size_t ready_poll(struct ready *r, struct pollfd *p, long now, long *wake_ms);
+size_t ready_poll(struct ready *r, struct pollfd *p, long long now, long long *wake_ms);
 
 /*
  * After poll: read what came, probe what is due. EXTEND_TIMEOUT_USEC may
  * move *deadline_ms later.
  */
 enum ready_state ready_update(struct ready *r, const struct pollfd *p,
-    long now, long *deadline_ms);
+    long long now, long long *deadline_ms);
+
+/* Read what waits on the notify socket, as ready_update() would. */
+void ready_notify_read(struct ready *r, long long now, long long *deadline);
 
 /* Say why READY_FAILED; the command as given names the daemon. */
 void ready_explain(const struct ready *r);

@@ -11,10 +11,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "command.h"
 #include "detach.h"
 #include "exitcodes.h"
@@ -155,23 +158,26 @@ prepare(struct launch *l, struct ready *r)
 		rc = resolve_paths(l, cwd);
 	if (rc == 0)
 		rc = find_command(l, cwd);
+	if (rc == 0 && o->user != NULL && user_lookup(&l->user, o->user) == -1)
+		rc = EXIT_SETUP;
 	if (rc == 0)
 		rc = ready_prepare(r, cwd);
 	free(cwd);
-	if (rc == 0 && o->user != NULL && user_lookup(&l->user, o->user) == -1)
-		rc = EXIT_SETUP;
 	return rc;
 }
 
 /*
- * SIGINT, SIGTERM and SIGHUP come through a signalfd while the start runs,
+ * SIGINT, SIGTERM and SIGHUP (and the other signals that would end us
+ * before we could clean up) come through a signalfd while the start runs,
  * so an interrupted start can stop what it began. One the caller ignores
  * stays ignored (nohup(1) means it).
  */
 static int
 catch_interrupts(sigset_t *old)
 {
-	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM };
+	static const int sigs[] = {
+		SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2,
+	};
 	struct sigaction sa;
 	sigset_t set;
 	size_t i;
@@ -188,16 +194,19 @@ catch_interrupts(sigset_t *old)
 
 /* Fork, let the child detach, and watch it until the start is settled. */
 static int
-spawn(struct launch *l, struct ready *r, long deadline)
+spawn(struct launch *l, struct ready *r, long long deadline)
 {
 	struct watch w;
+	struct stat st;
 	sigset_t old;
 	int fds[2], rc;
 
 	memset(&w, 0, sizeof(w));
 	w.l = l;
-	w.pidfd = -1;
+	w.pidfd = w.child_pidfd = -1;
 	w.deadline = deadline;
+	/* Else a failed start removes the lockfile it made. */
+	w.lock_existed = l->lockfile != NULL && lstat(l->lockfile, &st) == 0;
 	if ((w.sigfd = catch_interrupts(&old)) == -1) {
 		msg("cannot watch for signals: %s", strerror(errno));
 		return EXIT_SETUP;
@@ -229,11 +238,14 @@ spawn(struct launch *l, struct ready *r, long deadline)
 	close(fds[1]);
 	ready_forked(r);
 	w.report_fd = fds[0];
+	w.child_pidfd = pidfd_open(w.child, 0);
 	rc = watch_start(&w, r);
 	if (w.report_fd >= 0)
 		close(w.report_fd);
 	if (w.pidfd >= 0)
 		close(w.pidfd);
+	if (w.child_pidfd >= 0)
+		close(w.child_pidfd);
 	close(w.sigfd);
 	return rc;
 }
@@ -242,8 +254,8 @@ int
 start(const struct options *o)
 {
 	/* The timeout covers the whole start, set-up included. */
-	long deadline = o->timeout >= 0 ? watch_now() +
-	    (long)(o->timeout * 1000.0) : LONG_MAX;
+	long long deadline = o->timeout >= 0 ? clock_ms() +
+	    (long long)(o->timeout * 1000.0) : LLONG_MAX;
 	struct launch l;
 	struct ready r;
 	int rc;

@@ -5,20 +5,26 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "lock.h"
 #include "proc.h"
+#include "report.h"
 #include "stop.h"
 
 #define NAP_FIRST_MS	1
 #define NAP_MAX_MS	16
+#define LOCKER_ROUNDS	8	/* processes stopped for holding a lock */
 
 pid_t
 stop_own_group(pid_t pid)
@@ -29,15 +35,6 @@ stop_own_group(pid_t pid)
 	    ps.session <= 1 || ps.session == getsid(0))
 		return 0;
 	return ps.pgrp;
-}
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* -1 with errno when the daemon itself may not be signalled. */
@@ -104,18 +101,19 @@ reap_all(const struct target *t)
 static bool
 wait_gone(const struct target *t, long ms)
 {
-	long deadline = now_ms() + ms, nap = NAP_FIRST_MS;
+	long long deadline = clock_ms() + ms;
+	long nap = NAP_FIRST_MS;
 
 	for (;;) {
 		struct timespec ts = { 0, 0 };
 		bool daemon;
-		long left;
+		long long left;
 
 		reap_all(t);
 		daemon = daemon_gone(t);
 		if (daemon && group_gone(t))
 			return true;
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - clock_ms()) <= 0)
 			return daemon;
 		if (!daemon && t->pidfd >= 0) {
 			struct pollfd p = { .fd = t->pidfd, .events = POLLIN };
@@ -141,4 +139,52 @@ stop_target(const struct target *t, int sig, long ms, long kill_ms)
 	if (send_to(t, SIGKILL) == -1)
 		return -1;
 	return wait_gone(t, kill_ms) ? 0 : 1;
+}
+
+/* One process holding a lock on path, with parent as its parent if > 0. */
+static pid_t
+find_locker(const char *path, pid_t parent)
+{
+	struct proc_stat ps;
+	struct stat st;
+	pid_t pid;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
+	if (fd == -1)
+		return 0;
+	pid = fstat(fd, &st) == 0 && lock_held(fd) ?
+	    proc_find_locker(st.st_dev, st.st_ino) : 0;
+	close(fd);
+	if (pid > 0 && parent > 0 &&
+	    (proc_stat(pid, &ps) == -1 || ps.ppid != parent))
+		return 0;
+	return pid;
+}
+
+int
+stop_lockers(const char *path, pid_t parent, int sig, long ms, long kill_ms,
+    bool verbose)
+{
+	int round, rc = 0;
+
+	for (round = 0; round < LOCKER_ROUNDS && rc == 0; round++) {
+		pid_t pid = find_locker(path, parent);
+		struct target t = { pid, -1, 0, parent > 0 };
+
+		if (pid == 0)
+			break;
+		if ((t.pidfd = pidfd_open(pid, 0)) == -1) {
+			if (errno == ESRCH)
+				continue;
+			return -1;
+		}
+		t.pgid = stop_own_group(pid);
+		if (verbose)
+			msg("pid %ld holds the lock of '%s'", (long)pid, path);
+		rc = stop_target(&t, sig, ms, kill_ms);
+		close(t.pidfd);
+	}
+	return rc;
 }

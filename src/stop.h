@@ -31,4 +31,13 @@ pid_t stop_own_group(pid_t pid);
  */
 int stop_target(const struct target *t, int sig, long ms, long kill_ms);
 
+/*
+ * What holds a lock on path once the daemon is gone (children that
+ * inherited the descriptor, perhaps in sessions of their own): stop each
+ * as stop_target() does, only those whose parent is parent if that is
+ * above 0. Returns as stop_target() does.
+ */
+int stop_lockers(const char *path, pid_t parent, int sig, long ms,
+    long kill_ms, bool verbose);
+
 #endif

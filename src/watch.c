@@ -15,12 +15,13 @@
 #include <sys/pidfd.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exitcodes.h"
 #include "lock.h"
 #include "pidfile.h"
+#include "proc.h"
 #include "ready.h"
 #include "report.h"
 #include "signame.h"
@@ -29,20 +30,12 @@
 
 #define STOP_GRACE_MS	2000	/* SIGTERM, then SIGKILL this much later */
 #define EXIT_GRACE_MS	100	/* end of file on fd:N may beat the exit */
-
-long
-watch_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#define LINGER_MS	500	/* for systemd-notify's barrier */
 
 static int
-poll_ms(long from, long until)
+poll_ms(long long from, long long until)
 {
-	if (until == LONG_MAX)
+	if (until == LLONG_MAX)
 		return -1;
 	if (until <= from)
 		return 0;
@@ -61,29 +54,53 @@ reap(pid_t child)
 	return status;
 }
 
-/* Stop everything this start made, then remove its files. */
+/* The files a failed start leaves: its pidfile, a lockfile it made. */
+static void
+remove_files(const struct watch *w)
+{
+	const struct launch *l = w->l;
+
+	if (l->pidfile != NULL)
+		pidfile_clean(l->pidfile);
+	if (l->lockfile != NULL && !w->lock_existed &&
+	    (l->pidfile == NULL || strcmp(l->pidfile, l->lockfile) != 0))
+		lock_remove(l->lockfile);
+}
+
+/*
+ * Stop everything this start made, then remove its files. Processes are
+ * signalled through pidfds where there are any, never by a number that
+ * may have been reaped and reused.
+ */
 static void
 stop_all(struct watch *w)
 {
-	const struct launch *l = w->l;
 	struct target t = {
-		.pid = w->daemon > 0 ? w->daemon : w->child_reaped ? 0 :
-		    w->child,
-		.pidfd = w->pidfd,
+		.pid = 0,
+		.pidfd = -1,
 		.pgid = w->child,	/* the group setsid() made */
 		.reap = true,
 	};
 
+	if (w->daemon > 0 && w->pidfd < 0)
+		w->pidfd = pidfd_open(w->daemon, 0);
+	if (w->pidfd >= 0) {
+		t.pid = w->daemon;
+		t.pidfd = w->pidfd;
+	} else if (w->daemon <= 0 && w->child_pidfd >= 0) {
+		t.pid = w->child;
+		t.pidfd = w->child_pidfd;
+	}
 	(void)stop_target(&t, SIGTERM, STOP_GRACE_MS, STOP_GRACE_MS);
+	/* Ours left the group; as our orphans, they are our children now. */
+	if (w->l->pidfile != NULL)
+		(void)stop_lockers(w->l->pidfile, getpid(), SIGTERM,
+		    STOP_GRACE_MS, STOP_GRACE_MS, false);
 	if (!w->child_reaped && w->daemon != w->child) {
 		(void)waitpid(w->child, NULL, WNOHANG);
 		w->child_reaped = true;
 	}
-	if (l->pidfile != NULL)
-		pidfile_clean(l->pidfile);
-	if (l->lockfile != NULL && w->lock_created &&
-	    (l->pidfile == NULL || strcmp(l->pidfile, l->lockfile) != 0))
-		lock_remove(l->lockfile);
+	remove_files(w);
 }
 
 static int
@@ -100,9 +117,16 @@ interrupted(struct watch *w, int sig)
 static int
 timed_out(struct watch *w)
 {
+	const char *secs = w->l->opt->timeout_arg;
+	const char *unit = strcmp(secs, "1") == 0 ? "second" : "seconds";
+
 	stop_all(w);
-	msg("'%s' was not ready within %s seconds; stopped it",
-	    w->l->opt->argv[0], w->l->opt->timeout_arg);
+	if (w->executed)
+		msg("'%s' was not ready within %s %s; stopped it",
+		    w->l->opt->argv[0], secs, unit);
+	else
+		msg("'%s' did not start within %s %s; stopped it",
+		    w->l->opt->argv[0], secs, unit);
 	return EXIT_TIMEOUT;
 }
 
@@ -141,8 +165,7 @@ died_in_setup(const struct watch *w, int status)
 	else
 		msg("cannot start '%s': set-up was cut short (killed?)",
 		    l->opt->argv[0]);
-	if (l->pidfile != NULL)
-		pidfile_clean(l->pidfile);
+	remove_files(w);
 	return EXIT_SETUP;
 }
 
@@ -164,10 +187,8 @@ read_verdict(struct watch *w)
 	}
 	w->last = v;
 	w->any = true;
-	if (v.step == STEP_EXECUTING) {
+	if (v.step == STEP_EXECUTING)
 		w->daemon = v.pid;
-		w->lock_created = v.err != 0;
-	}
 	return true;
 }
 
@@ -203,7 +224,7 @@ await_exec(struct watch *w)
 			{ .fd = w->report_fd, .events = POLLIN },
 			{ .fd = w->sigfd, .events = POLLIN },
 		};
-		long now = watch_now();
+		long long now = clock_ms();
 		int sig;
 
 		if (now >= w->deadline)
@@ -258,6 +279,52 @@ not_ready(struct watch *w, struct ready *r)
 	return EXIT_NOTREADY;
 }
 
+/*
+ * Who may still send BARRIER=1 after READY=1: the sender, if not the
+ * daemon; else a systemd-notify the daemon runs, which (as root) sends
+ * READY=1 in the daemon's name.
+ */
+static pid_t
+barrier_sender(const struct watch *w, const struct ready *r)
+{
+	if (r->ready_sender > 0 && r->ready_sender != w->daemon)
+		return r->ready_sender;
+	return proc_find_child(w->daemon, "systemd-notify");
+}
+
+/*
+ * systemd-notify(1) sends READY=1, then BARRIER=1 with a descriptor, and
+ * waits until that is closed; were the socket gone first, it would fail.
+ * So read on, briefly, until the barrier or the sender's exit.
+ */
+static void
+linger(struct watch *w, struct ready *r)
+{
+	long long now = clock_ms(), until = now + LINGER_MS;
+	pid_t sender;
+	int pidfd;
+
+	if (r->notify_fd < 0 || r->barrier ||
+	    (sender = barrier_sender(w, r)) <= 0 ||
+	    (pidfd = pidfd_open(sender, 0)) == -1)
+		return;
+	while (!r->barrier && now < until) {
+		struct pollfd p[2] = {
+			{ .fd = r->notify_fd, .events = POLLIN },
+			{ .fd = pidfd, .events = POLLIN },
+		};
+
+		if (poll(p, 2, poll_ms(now, until)) == -1 && errno != EINTR)
+			break;
+		if (p[0].revents != 0)
+			ready_notify_read(r, clock_ms(), &w->deadline);
+		else if (p[1].revents != 0)
+			break;
+		now = clock_ms();
+	}
+	close(pidfd);
+}
+
 /* After the exec, with --wait: 0 once ready, else the exit code. */
 static int
 await_ready(struct watch *w, struct ready *r)
@@ -270,11 +337,13 @@ await_ready(struct watch *w, struct ready *r)
 	if (p == NULL)
 		return cannot_watch(w);
 	while (rc == -1) {
-		long now = watch_now(), wake = w->deadline;
+		long long now = clock_ms(), wake = w->deadline;
 		size_t k;
 
-		if (state == READY_MET)
+		if (state == READY_MET) {
+			linger(w, r);
 			rc = 0;
+		}
 		else if (state == READY_FAILED)
 			rc = not_ready(w, r);
 		else if (now >= w->deadline)
@@ -294,7 +363,7 @@ await_ready(struct watch *w, struct ready *r)
 		else if (p[1].revents != 0)
 			rc = ended(w);
 		else
-			state = ready_update(r, p + 2, watch_now(),
+			state = ready_update(r, p + 2, clock_ms(),
 			    &w->deadline);
 	}
 	free(p);
@@ -308,6 +377,7 @@ watch_start(struct watch *w, struct ready *r)
 
 	if ((rc = await_exec(w)) != 0 || r->n == 0)
 		return rc;
+	w->executed = true;
 	if ((w->pidfd = pidfd_open(w->daemon, 0)) == -1)
 		return cannot_watch(w);
 	if ((rc = ready_arm(r, w->daemon, w->child)) != 0) {

@@ -18,17 +18,16 @@ struct watch {
 	bool child_reaped;
 	int report_fd;		/* the verdict pipe's read end */
 	int sigfd;		/* SIGINT, SIGTERM, SIGHUP */
-	long deadline;		/* watch_now() ms; LONG_MAX: none */
+	long long deadline;		/* clock_ms(); LLONG_MAX: none */
 	struct verdict last;	/* the last record read */
 	bool any;		/* any record read */
 	bool cut;		/* a record cut short */
 	pid_t daemon;		/* known from the "exec next" record */
 	int pidfd;		/* for daemon, with --wait */
-	bool lock_created;	/* the daemon's side made the lockfile */
+	int child_pidfd;	/* for child, or -1 */
+	bool executed;		/* the verdict said the command runs */
+	bool lock_existed;	/* the lockfile was there before the fork */
 };
-
-/* Milliseconds on the monotonic clock. */
-long watch_now(void);
 
 /*
  * Read the verdict and, with --wait, wait until ready. Returns the exit
