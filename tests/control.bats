@@ -655,3 +655,24 @@ daemonize: pid $sp has exited"
 	assert_line --regexp '^      --status +[a-z]'
 	assert_line --regexp '^      --stop +[a-z]'
 }
+
+@test "as root, a pidfile another user could have written is not trusted" {
+	need_root
+	sleep 3640 &
+	victim=$!
+	track "$victim"
+	echo "$victim" >evil.pid
+	chown nobody evil.pid
+	run --separate-stderr dz --stop -p evil.pid
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot trust pidfile 'evil.pid': another user could have written it"
+	run --separate-stderr dz --status -p evil.pid
+	assert_failure 4
+	assert_output ""
+	chown root evil.pid
+	chmod 0664 evil.pid
+	run --separate-stderr dz --stop -p evil.pid
+	assert_failure 125
+	alive "$victim"
+	assert_file_exists evil.pid
+}
