@@ -556,6 +556,9 @@ detach_daemon(struct launch *l)
 			fail(l, STEP_FORK, errno, 0);
 		if (pid > 0)
 			_exit(0);
+		/* So the caller can wait for all of it to be gone. */
+		struct verdict v = { STEP_DETACHED, 0, getpid() };
+		report_send(l->report_fd, &v);
 	}
 	setup_and_exec(l);
 }

@@ -64,42 +64,6 @@ report_send(int fd, const struct verdict *v)
 	while (n == -1 && errno == EINTR);
 }
 
-/* One record: 1, or 0 at end of file, or -1 if cut short. */
-static int
-read_record(int fd, struct verdict *v)
-{
-	size_t got = 0;
-
-	while (got < sizeof(*v)) {
-		ssize_t n = read(fd, (char *)v + got, sizeof(*v) - got);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got == sizeof(*v))
-		return 1;
-	return got == 0 ? 0 : -1;
-}
-
-int
-report_receive(int fd, struct verdict *v)
-{
-	struct verdict rec;
-	bool any = false;
-	int r;
-
-	while ((r = read_record(fd, &rec)) == 1) {
-		*v = rec;
-		any = true;
-	}
-	if (r == -1 || !any)
-		return -1;
-	return v->step == STEP_EXECUTING ? 0 : 1;
-}
-
 static int
 explain_exec(int fd, const struct launch *l, int err)
 {

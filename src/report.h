@@ -39,6 +39,7 @@ enum step {
 	STEP_SIGNALS,
 	STEP_EXEC,
 	STEP_EXECUTING,		/* not a failure: the exec comes next */
+	STEP_DETACHED,		/* not a failure: set-up runs as pid */
 };
 
 struct verdict {
@@ -58,12 +59,6 @@ void vmsg_to(int fd, const char *fmt, va_list ap)
 
 /* Daemon's side: write the verdict (one atomic pipe write). */
 void report_send(int fd, const struct verdict *v);
-/*
- * Caller's side: read records to end of file. 0 when the last said the exec
- * came next (success); 1 with *v the failure; -1 when none came or the
- * last was cut short (the daemon's side died in set-up).
- */
-int report_receive(int fd, struct verdict *v);
 /* Say on fd why the start failed; returns the exit code for it. */
 int report_explain(int fd, const struct launch *l, const struct verdict *v);
 

@@ -31,6 +31,7 @@
 #define STOP_GRACE_MS	2000	/* SIGTERM, then SIGKILL this much later */
 #define EXIT_GRACE_MS	100	/* end of file on fd:N may beat the exit */
 #define LINGER_MS	500	/* for systemd-notify's barrier */
+#define SIDE_WAIT_MS	1000	/* for a killed set-up to finish dying */
 
 static int
 poll_ms(long long from, long long until)
@@ -86,6 +87,10 @@ stop_all(struct watch *w)
 		w->pidfd = pidfd_open(w->daemon, 0);
 	if (w->pidfd >= 0) {
 		t.pid = w->daemon;
+		t.pidfd = w->pidfd;
+	} else if (w->daemon <= 0 && w->side > 0 &&
+	    (w->pidfd = pidfd_open(w->side, 0)) >= 0) {
+		t.pid = w->side;
 		t.pidfd = w->pidfd;
 	} else if (w->daemon <= 0 && w->child_pidfd >= 0) {
 		t.pid = w->child;
@@ -158,6 +163,7 @@ static int
 died_in_setup(const struct watch *w, int status)
 {
 	const struct launch *l = w->l;
+	int pidfd;
 
 	if (l->opt->forks == FORKS_TWO && WIFSIGNALED(status))
 		msg("cannot detach: the first child was killed by signal %d",
@@ -165,6 +171,13 @@ died_in_setup(const struct watch *w, int status)
 	else
 		msg("cannot start '%s': set-up was cut short (killed?)",
 		    l->opt->argv[0]);
+	/* Its pipe closes before its locks are let go: wait for its end. */
+	if (w->side > 0 && (pidfd = pidfd_open(w->side, 0)) >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+		(void)poll(&p, 1, SIDE_WAIT_MS);
+		close(pidfd);
+	}
 	remove_files(w);
 	return EXIT_SETUP;
 }
@@ -183,6 +196,10 @@ read_verdict(struct watch *w)
 		return false;
 	if ((size_t)n != sizeof(v)) {
 		w->cut = true;		/* records are written whole */
+		return true;
+	}
+	if (v.step == STEP_DETACHED) {
+		w->side = v.pid;
 		return true;
 	}
 	w->last = v;

@@ -22,6 +22,7 @@ struct watch {
 	struct verdict last;	/* the last record read */
 	bool any;		/* any record read */
 	bool cut;		/* a record cut short */
+	pid_t side;		/* the daemon's side, once it has detached */
 	pid_t daemon;		/* known from the "exec next" record */
 	int pidfd;		/* for daemon, with --wait */
 	int child_pidfd;	/* for child, or -1 */
