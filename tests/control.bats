@@ -7,31 +7,6 @@
 
 load helper
 
-usage_fails() {
-	assert_failure 2
-	assert_line --index 0 "daemonize: $1"
-	assert_line --index 1 "Try 'daemonize --help'."
-	assert_equal "${#lines[@]}" 2
-}
-
-# A pid whose process has exited and been reaped.
-dead_pid() {
-	local p
-	sh -c ':' &
-	p=$!
-	wait "$p"
-	echo "$p"
-}
-
-is_zombie() {
-	[ "$(stat_field "$1" 3 2>/dev/null)" = Z ]
-}
-
-# Nobody holds a lock on FILE.
-no_lock() {
-	[ -z "$(flock_pids "$1")" ]
-}
-
 # Pids of the live (not zombie) members of process group PGID.
 group_members() {
 	local pid
@@ -50,27 +25,6 @@ one_proc() {
 now_ms() {
 	local us=${EPOCHREALTIME/./}
 	echo $((us / 1000))
-}
-
-as_nobody() {
-	setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
-}
-
-# Let nobody reach DIR: bats makes its run directory 0700, so give search
-# permission (o+x, no more) to DIR and its ancestors up to that directory,
-# then check that nobody really can enter DIR.
-reachable_by_nobody() {
-	local dir
-	dir=$(cd "$1" && pwd -P)
-	local d=$dir run
-	run=$(cd "$BATS_RUN_TMPDIR" && pwd -P)
-	while :; do
-		chmod o+x "$d"
-		[ "$d" = "$run" ] || [ "$d" = / ] && break
-		d=$(dirname "$d")
-	done
-	as_nobody sh -c 'cd "$1"' sh "$dir" ||
-	    skip "nobody cannot reach $dir (see namei -m)"
 }
 
 # A daemon (sh) that logs "up" to LOG once its traps are set, then loops
@@ -256,7 +210,7 @@ daemonize: pid $pid has exited"
 	pid=$(pid_in d.pid)
 	kill -KILL "$pid"
 	wait_dead "$pid"
-	poll no_lock d.pid
+	poll unlocked d.pid
 	holds d.pid "$pid"$'\n'
 	run --separate-stderr dz --stop -p d.pid
 	assert_success
@@ -355,7 +309,7 @@ daemonize: pid $sp has exited"
 	pid=$(pid_in cl.pid)
 	poll has_line cl.log closed
 	assert_equal "$(fds_on "$pid" cl.pid)" ""
-	no_lock cl.pid
+	unlocked cl.pid
 	run --separate-stderr dz --status -p cl.pid
 	assert_success
 	assert_output "running as pid $pid"

@@ -244,3 +244,46 @@ unlocked() {
 has_line() {
 	grep -qxF -- "$2" "$1"
 }
+
+# Shared by the feature files.
+
+usage_fails() {
+	assert_failure 2
+	assert_line --index 0 "daemonize: $1"
+	assert_line --index 1 "Try 'daemonize --help'."
+	assert_equal "${#lines[@]}" 2
+}
+
+# A pid whose process has exited and been reaped.
+dead_pid() {
+	local p
+	sh -c ':' &
+	p=$!
+	wait "$p"
+	echo "$p"
+}
+
+is_zombie() {
+	[ "$(stat_field "$1" 3 2>/dev/null)" = Z ]
+}
+
+as_nobody() {
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+}
+
+# Let nobody reach DIR: bats makes its run directory 0700, so give search
+# permission (o+x, no more) to DIR and its ancestors up to that directory,
+# then check that nobody really can enter DIR.
+reachable_by_nobody() {
+	local dir
+	dir=$(cd "$1" && pwd -P)
+	local d=$dir run
+	run=$(cd "$BATS_RUN_TMPDIR" && pwd -P)
+	while :; do
+		chmod o+x "$d"
+		[ "$d" = "$run" ] || [ "$d" = / ] && break
+		d=$(dirname "$d")
+	done
+	as_nobody sh -c 'cd "$1"' sh "$dir" ||
+	    skip "nobody cannot reach $dir (see namei -m)"
+}

@@ -3,13 +3,6 @@
 
 load helper
 
-usage_fails() {
-	assert_failure 2
-	assert_line --index 0 "daemonize: $1"
-	assert_line --index 1 "Try 'daemonize --help'."
-	assert_equal "${#lines[@]}" 2
-}
-
 @test "--help prints usage on stdout and exits 0" {
 	run --separate-stderr dz --help
 	assert_success

@@ -5,19 +5,6 @@
 
 load helper
 
-# A pid whose process has exited and been reaped.
-dead_pid() {
-	local p
-	sh -c ':' &
-	p=$!
-	wait "$p"
-	echo "$p"
-}
-
-is_zombie() {
-	[ "$(stat_field "$1" 3 2>/dev/null)" = Z ]
-}
-
 @test "the pidfile holds the daemon's pid as soon as daemonize returns, 100 times" {
 	local i pid content pids=()
 	local re=$'^[1-9][0-9]*\n$'

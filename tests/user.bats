@@ -4,27 +4,6 @@
 
 load helper
 
-as_nobody() {
-	setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
-}
-
-# Let nobody reach DIR: bats makes its run directory 0700, so give search
-# permission (o+x, no more) to DIR and its ancestors up to that directory,
-# then check that nobody really can enter DIR.
-reachable_by_nobody() {
-	local dir
-	dir=$(cd "$1" && pwd -P)
-	local d=$dir run
-	run=$(cd "$BATS_RUN_TMPDIR" && pwd -P)
-	while :; do
-		chmod o+x "$d"
-		[ "$d" = "$run" ] || [ "$d" = / ] && break
-		d=$(dirname "$d")
-	done
-	as_nobody sh -c 'cd "$1"' sh "$dir" ||
-	    skip "nobody cannot reach $dir (see namei -m)"
-}
-
 # "ID ID ID ID", as the Uid and Gid lines of /proc/PID/status have it.
 four() {
 	echo "$1 $1 $1 $1"

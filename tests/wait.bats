@@ -96,14 +96,6 @@ forget_daemon() {
 	rm -f d.pid me.pid send.pid sent
 }
 
-# Usage errors: exit 2, MESSAGE, the hint, and nothing else.
-usage_fails() {
-	assert_failure 2
-	assert_line --index 0 "daemonize: $1"
-	assert_line --index 1 "Try 'daemonize --help'."
-	assert_equal "${#lines[@]}" 2
-}
-
 # spawn_dz ARGS...: daemonize in the background, its pid in dzpid, its
 # stderr in dz.err, with SIGHUP, SIGINT and SIGTERM at their defaults (a
 # script's background jobs start with SIGINT ignored).
