@@ -118,7 +118,19 @@ uninstall:
 demo: daemonize
 	examples/demo
 
-clean:
-	rm -f daemonize $(OBJS)
+# Benchmarks, run by hand (not by check or CI): N starts per launcher in
+# each of ROUNDS rounds. The programs are built here only.
+N      ?= 500
+ROUNDS ?= 5
+BENCH_PROGS = bench/floor bench/spawn
 
-.PHONY: all check clean demo deps install lint uninstall
+$(BENCH_PROGS): %: %.c
+	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ $<
+
+bench: daemonize $(BENCH_PROGS)
+	N="$(N)" ROUNDS="$(ROUNDS)" bench/run
+
+clean:
+	rm -f daemonize $(OBJS) $(BENCH_PROGS)
+
+.PHONY: all bench check clean demo deps install lint uninstall
