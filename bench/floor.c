@@ -1,15 +1,16 @@
 /*
  * floor: the least a truthful daemonizer can do, as the benchmarks' yardstick.
  *
- *     floor [-p PIDFILE] [-o LOGFILE] COMMAND [ARG]...
+ *     floor [-1] [-p PIDFILE] [-o LOGFILE] COMMAND [ARG]...
  *
  * Fork, setsid, fork, exec, with the caller waiting on a close-on-exec pipe:
  * end of file with nothing read means the exec happened (exit 0); otherwise
  * the daemon's side wrote its errno (exit 127). -p creates, locks and fills
  * the pidfile in the daemon before the exec, so it holds the pid when the
- * caller returns; -o appends stdout and stderr to a file. Nothing else: no
- * PATH search (give a path), no stdin, signal or descriptor clean-up, no
- * message beyond the errno, no undo on failure.
+ * caller returns; -o appends stdout and stderr to a file; -1 forks once,
+ * the daemon leading its session (the yardstick of daemonize -1). Nothing
+ * else: no PATH search (give a path), no stdin, signal or descriptor
+ * clean-up, no message beyond the errno, no undo on failure.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,16 +56,18 @@ open_log(int report, const char *path)
 }
 
 static void __attribute__((noreturn))
-daemon_side(int report, const char *pidfile, const char *log, char **argv)
+daemon_side(int report, int forks, const char *pidfile, const char *log,
+    char **argv)
 {
 	pid_t pid;
 
 	if (setsid() == -1)
 		fail(report, errno);
-	if ((pid = fork()) == -1)
-		fail(report, errno);
-	if (pid > 0)
+	if (forks == 2 && (pid = fork()) != 0) {
+		if (pid == -1)
+			fail(report, errno);
 		_exit(0);
+	}
 	if (pidfile != NULL)
 		write_pidfile(report, pidfile);
 	if (log != NULL)
@@ -77,11 +80,14 @@ int
 main(int argc, char *argv[])
 {
 	const char *pidfile = NULL, *log = NULL;
-	int fds[2], err, c;
+	int fds[2], err, c, forks = 2;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "+o:p:")) != -1) {
+	while ((c = getopt(argc, argv, "+1o:p:")) != -1) {
 		switch (c) {
+		case '1':
+			forks = 1;
+			break;
 		case 'o':
 			log = optarg;
 			break;
@@ -93,7 +99,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind == argc) {
-		fprintf(stderr, "usage: floor [-p PIDFILE] [-o LOGFILE] "
+		fprintf(stderr, "usage: floor [-1] [-p PIDFILE] [-o LOGFILE] "
 		    "COMMAND [ARG]...\n");
 		return 2;
 	}
@@ -103,13 +109,14 @@ main(int argc, char *argv[])
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		daemon_side(fds[1], pidfile, log, argv + optind);
+		daemon_side(fds[1], forks, pidfile, log, argv + optind);
 	}
 	close(fds[1]);
-	(void)waitpid(pid, NULL, 0);
 	if (read(fds[0], &err, sizeof(err)) == sizeof(err)) {
 		fprintf(stderr, "floor: %s: %s\n", argv[optind], strerror(err));
 		return 127;
 	}
+	if (forks == 2)
+		(void)waitpid(pid, NULL, 0);
 	return 0;
 }
