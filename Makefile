@@ -23,7 +23,10 @@ CFLAGS     ?= -O2 -g
 # Kept when CFLAGS is given on the command line (CI adds -Werror that way).
 override CFLAGS   += -std=c11 -Wall -Wextra
 override CPPFLAGS += -D_GNU_SOURCE $(shell $(PKG_CONFIG) --cflags libbsd)
-override LDLIBS   += $(shell $(PKG_CONFIG) --libs libbsd)
+# libbsd (and libmd, which it needs) linked in statically: loading two more
+# shared libraries cost about 0.14 ms of a 1.2 ms start (make bench).
+override LDLIBS   += -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs --static \
+		     libbsd) -Wl,-Bdynamic
 
 SRCS = src/command.c src/control.c src/detach.c src/lock.c src/main.c src/options.c \
        src/path.c src/pidfile.c src/proc.c src/ready.c src/report.c \
