@@ -2,7 +2,8 @@
 #   TOOLS:     tool (or "-" for a row with a note), scenario, label, waits
 #              for exec, note; in the order of the rows
 #   SCENARIOS: scenario, title; in the order of the tables
-#   RESULTS:   scenario, tool, round, microseconds per start, KiB
+#   RESULTS:   scenario, tool, round, median and mean microseconds per
+#              start, KiB
 # Each table's first row is the baseline of its ratios. mawk has no sort.
 BEGIN { FS = "\t" }
 
@@ -44,7 +45,7 @@ FILENAME == ARGV[2] {
 {
 	k = ++count[$2]
 	us[$2, k] = $4
-	kib[$2, k] = $5
+	kib[$2, k] = $6
 	if (!($2 in lo) || $4 < lo[$2])
 		lo[$2] = $4
 	if (!($2 in hi) || $4 > hi[$2])
@@ -82,7 +83,7 @@ function goals(   f, d, s, o, b, f1, sfx) {
 	f = of("pidlog", "floor -p -o")
 	d = of("pidlog", "daemonize -p -o")
 	if (f != "" && d != "")
-		printf "- `daemonize -p -o` at most 1.10× the floor: %.2f× (%s)\n",
+		printf "- `daemonize -p -o` at most 1.10× the floor: %.3f× (%s)\n",
 		    d / f, d <= 1.10 * f ? "met" : "missed"
 	for (s = 1; s <= nscen; s++) {
 		sfx = order[s] == "pidlog" ? " -p -o" : ""

@@ -1,14 +1,19 @@
 /*
- * spawn: start a launcher N times, one after the other, and time it.
+ * spawn: start a launcher N times, one after the other, and time each start.
  *
  *     spawn N COMMAND [ARG]...
  *
  * Each start is posix_spawn(3) of COMMAND with stdin and stdout on /dev/null
  * and stderr kept, then wait4(2) for it; every start must exit 0. "%i" in an
  * ARG becomes the start's number (0 to N-1), so each can have its own
- * pidfile. Prints one line: the wall time per start in microseconds (the
- * total over N) and the median peak RSS of a launcher in KiB (ru_maxrss of
- * wait4, which covers the launcher and the children it waited for).
+ * pidfile. A start is timed from just before the spawn to the launcher's
+ * exit, and followed by an untimed pause of 1 ms (GAP_US), so the daemon it
+ * started gets through its own start-up before the next start is timed:
+ * each start is measured alone, as a caller waiting for it sees it, not
+ * against the last daemon's start-up for a CPU. Prints one line:
+ * the median and the mean time of a start in microseconds, and the median
+ * peak RSS of a launcher in KiB (ru_maxrss of wait4, which covers the
+ * launcher and the children it waited for).
  *
  * spawn is a child subreaper, so every daemon a launcher leaves behind
  * becomes its child: the daemons are not reaped while timing (their exits
@@ -24,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -31,6 +37,7 @@
 #include <unistd.h>
 
 #define MAX_STARTS	1000000
+#define GAP_US		1000
 
 extern char **environ;
 
@@ -55,6 +62,14 @@ static int
 cmp_long(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
 
 	return (x > y) - (x < y);
 }
@@ -129,17 +144,66 @@ reap_all(void)
 	}
 }
 
+/* Spinning, not sleeping: a CPU left idle is slow to wake in a VM. */
+static void
+pause_busy(double sec)
+{
+	double until = now() + sec;
+
+	while (now() < until)
+		;
+}
+
+/* One start, timed; its ru_maxrss in *rss. -1 if it failed. */
+static double
+start_one(char **args, const posix_spawn_file_actions_t *fa, long *rss)
+{
+	struct rusage ru;
+	double t0, t;
+	int status;
+	pid_t pid;
+
+	t0 = now();
+	if ((errno = posix_spawn(&pid, args[0], fa, NULL, args, environ))) {
+		fprintf(stderr, "spawn: %s: %s\n", args[0], strerror(errno));
+		return -1;
+	}
+	while (wait4(pid, &status, 0, &ru) == -1)
+		if (errno != EINTR) {
+			perror("spawn: wait4");
+			return -1;
+		}
+	t = now() - t0;
+	if (!stopped && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+		fprintf(stderr, "spawn: %s failed (status 0x%x)\n", args[0],
+		    status);
+		return -1;
+	}
+	*rss = ru.ru_maxrss;
+	return t;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+}
+
 int
 main(int argc, char *argv[])
 {
 	posix_spawn_file_actions_t fa;
 	char **args, (*buf)[256];
+	double *us, sum = 0;
 	long n, i, *rss;
-	int cmdc, status;
-	struct sigaction sa;
-	struct rusage ru;
-	double t0, t1;
-	pid_t pid;
+	int cmdc;
 	char *end;
 
 	if (argc < 3 || (n = strtol(argv[1], &end, 10), *end != '\0') ||
@@ -150,8 +214,15 @@ main(int argc, char *argv[])
 	cmdc = argc - 2;
 	args = calloc((size_t)cmdc + 1, sizeof(*args));
 	buf = calloc((size_t)cmdc, sizeof(*buf));
+	us = calloc((size_t)n, sizeof(*us));
 	rss = calloc((size_t)n, sizeof(*rss));
-	if (args == NULL || buf == NULL || rss == NULL ||
+	/*
+	 * Launchers start with 0, 1 and 2 only, as from a terminal: whatever
+	 * else make or a harness left open would otherwise live on in the
+	 * daemons of launchers that do not close it, and cost them alone.
+	 */
+	if (args == NULL || buf == NULL || us == NULL || rss == NULL ||
+	    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == -1 ||
 	    prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ||
 	    posix_spawn_file_actions_init(&fa) != 0 ||
 	    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
@@ -159,46 +230,22 @@ main(int argc, char *argv[])
 		perror("spawn: set-up");
 		return 1;
 	}
+	catch_signals();
 
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;
-	(void)sigaction(SIGINT, &sa, NULL);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGHUP, &sa, NULL);
-
-	t0 = now();
 	for (i = 0; i < n && !stopped; i++) {
 		fill_args(args, argv + 2, cmdc, buf, (int)i);
-		if ((errno = posix_spawn(&pid, args[0], &fa, NULL, args,
-		    environ)) != 0) {
-			fprintf(stderr, "spawn: %s: %s\n", args[0],
-			    strerror(errno));
+		if ((us[i] = start_one(args, &fa, &rss[i]) * 1e6) < 0) {
 			reap_all();
 			return 1;
 		}
-		while (wait4(pid, &status, 0, &ru) == -1)
-			if (errno != EINTR) {
-				perror("spawn: wait4");
-				reap_all();
-				return 1;
-			}
-		if (stopped)
-			break;
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			fprintf(stderr, "spawn: start %ld of %s failed "
-			    "(status 0x%x)\n", i, args[0], status);
-			reap_all();
-			return 1;
-		}
-		rss[i] = ru.ru_maxrss;
+		sum += us[i];
+		pause_busy(GAP_US / 1e6);
 	}
-	t1 = now();
-
 	reap_all();
 	if (stopped)
 		return 128 + stopped;
+	qsort(us, (size_t)n, sizeof(*us), cmp_double);
 	qsort(rss, (size_t)n, sizeof(*rss), cmp_long);
-	printf("%.1f %ld\n", (t1 - t0) * 1e6 / (double)n, rss[n / 2]);
+	printf("%.1f %.1f %ld\n", us[n / 2], sum / (double)n, rss[n / 2]);
 	return 0;
 }
