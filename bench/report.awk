@@ -2,8 +2,7 @@
 #   TOOLS:     tool (or "-" for a row with a note), scenario, label, waits
 #              for exec, note; in the order of the rows
 #   SCENARIOS: scenario, title; in the order of the tables
-#   RESULTS:   scenario, tool, round, median and mean microseconds per
-#              start, KiB
+#   RESULTS:   scenario, tool, round, microseconds, KiB; a line per start
 # Each table's first row is the baseline of its ratios. mawk has no sort.
 BEGIN { FS = "\t" }
 
@@ -43,13 +42,12 @@ FILENAME == ARGV[2] {
 }
 
 {
-	k = ++count[$2]
-	us[$2, k] = $4
-	kib[$2, k] = $6
-	if (!($2 in lo) || $4 < lo[$2])
-		lo[$2] = $4
-	if (!($2 in hi) || $4 > hi[$2])
-		hi[$2] = $4
+	if (!(($2, $3) in nstarts)) {
+		rounds[$2, ++nrounds[$2]] = $3
+		nstarts[$2, $3] = 0
+	}
+	us[$2, $3, ++nstarts[$2, $3]] = $4
+	kib[$2, ++nkib[$2]] = $5
 }
 
 function table(s,   base, r, t) {
@@ -99,15 +97,31 @@ function goals(   f, d, s, o, b, f1, sfx) {
 	}
 }
 
-END {
-	for (t in count) {
-		for (k = 1; k <= count[t]; k++) {
-			a[k] = us[t, k]
-			m[k] = kib[t, k]
-		}
-		med[t] = median(a, count[t])
-		rss[t] = median(m, count[t])
+# Per tool: the median of its rounds' means, their range, its median RSS.
+# A round's mean, not its median: start times can be bimodal (on a VM, one
+# CPU may run slower than the other, and where a launcher lands is luck),
+# and a median jumps between the modes from round to round.
+function summarize(t,   r, k, c, a, m, sum) {
+	for (r = 1; r <= nrounds[t]; r++) {
+		c = rounds[t, r]
+		sum = 0
+		for (k = 1; k <= nstarts[t, c]; k++)
+			sum += us[t, c, k]
+		m[r] = sum / nstarts[t, c]
+		if (r == 1 || m[r] < lo[t])
+			lo[t] = m[r]
+		if (r == 1 || m[r] > hi[t])
+			hi[t] = m[r]
 	}
+	med[t] = median(m, nrounds[t])
+	for (k = 1; k <= nkib[t]; k++)
+		a[k] = kib[t, k]
+	rss[t] = median(a, nkib[t])
+}
+
+END {
+	for (t in nrounds)
+		summarize(t)
 	for (s = 1; s <= nscen; s++)
 		table(order[s])
 	goals()

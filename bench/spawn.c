@@ -10,10 +10,9 @@
  * exit, and followed by an untimed pause of 1 ms (GAP_US), so the daemon it
  * started gets through its own start-up before the next start is timed:
  * each start is measured alone, as a caller waiting for it sees it, not
- * against the last daemon's start-up for a CPU. Prints one line:
- * the median and the mean time of a start in microseconds, and the median
- * peak RSS of a launcher in KiB (ru_maxrss of wait4, which covers the
- * launcher and the children it waited for).
+ * against the last daemon's start-up for a CPU. Prints a line per start:
+ * its time in microseconds and the launcher's peak RSS in KiB (ru_maxrss of
+ * wait4, which covers the launcher and the children it waited for).
  *
  * spawn is a child subreaper, so every daemon a launcher leaves behind
  * becomes its child: the daemons are not reaped while timing (their exits
@@ -56,22 +55,6 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_long(const void *a, const void *b)
-{
-	long x = *(const long *)a, y = *(const long *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* "%i" in each template becomes i; the others are passed as they are. */
@@ -201,7 +184,7 @@ main(int argc, char *argv[])
 {
 	posix_spawn_file_actions_t fa;
 	char **args, (*buf)[256];
-	double *us, sum = 0;
+	double *us;
 	long n, i, *rss;
 	int cmdc;
 	char *end;
@@ -238,14 +221,12 @@ main(int argc, char *argv[])
 			reap_all();
 			return 1;
 		}
-		sum += us[i];
 		pause_busy(GAP_US / 1e6);
 	}
 	reap_all();
 	if (stopped)
 		return 128 + stopped;
-	qsort(us, (size_t)n, sizeof(*us), cmp_double);
-	qsort(rss, (size_t)n, sizeof(*rss), cmp_long);
-	printf("%.1f %.1f %ld\n", us[n / 2], sum / (double)n, rss[n / 2]);
+	for (i = 0; i < n; i++)
+		printf("%.1f %ld\n", us[i], rss[i]);
 	return 0;
 }
