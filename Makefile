@@ -23,7 +23,14 @@ CFLAGS     ?= -O2 -g
 # Kept when CFLAGS is given on the command line (CI adds -Werror that way).
 override CFLAGS   += -std=c11 -Wall -Wextra
 override CPPFLAGS += -D_GNU_SOURCE $(shell $(PKG_CONFIG) --cflags libbsd)
-override LDLIBS   += $(shell $(PKG_CONFIG) --libs libbsd)
+# libbsd (and libmd, which it needs) linked in statically: loading two more
+# shared libraries cost about 0.15 ms of a 1.3 ms start, 0.3 ms of 1.6 with
+# -p -o (make bench).
+override LDLIBS   += -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs --static \
+		     libbsd) -Wl,-Bdynamic
+# Symbols bound once at start-up, not at first call in each forked child:
+# a fifth fewer page faults per start, a few hundredths of a ms.
+override LDFLAGS  += -Wl,-z,now
 
 SRCS = src/command.c src/control.c src/detach.c src/lock.c src/main.c src/options.c \
        src/path.c src/pidfile.c src/proc.c src/ready.c src/report.c \
@@ -118,7 +125,19 @@ uninstall:
 demo: daemonize
 	examples/demo
 
-clean:
-	rm -f daemonize $(OBJS)
+# Benchmarks, run by hand (not by check or CI): N starts per launcher in
+# each of ROUNDS rounds. The programs are built here only.
+N      ?= 500
+ROUNDS ?= 5
+BENCH_PROGS = bench/floor bench/spawn
 
-.PHONY: all check clean demo deps install lint uninstall
+$(BENCH_PROGS): %: %.c
+	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ $<
+
+bench: daemonize $(BENCH_PROGS)
+	N="$(N)" ROUNDS="$(ROUNDS)" bench/run
+
+clean:
+	rm -f daemonize $(OBJS) $(BENCH_PROGS)
+
+.PHONY: all bench check clean demo deps install lint uninstall

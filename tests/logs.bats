@@ -245,8 +245,13 @@ appends() {
 
 @test "a FIFO log with a reader works" {
 	mkfifo ff
-	cat ff >got.txt &
+	# The reader must have it open before the start: opened here, read
+	# and write so the open does not wait for a writer, handed to cat.
+	local r
+	exec {r}<>ff
+	cat <&"$r" >got.txt &
 	track $!
+	exec {r}<&-
 	dz -p f.pid -o ff sh -c 'echo through the fifo'
 	poll has_line got.txt 'through the fifo'
 }
