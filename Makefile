@@ -129,7 +129,7 @@ demo: daemonize
 # each of ROUNDS rounds. The programs are built here only.
 N      ?= 500
 ROUNDS ?= 5
-BENCH_PROGS = bench/floor bench/spawn
+BENCH_PROGS = bench/floor bench/notifier bench/spawn bench/stoplat
 
 $(BENCH_PROGS): %: %.c
 	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ $<

@@ -1,7 +1,8 @@
 # The tables of bench/run, from three tab-separated files:
 #   TOOLS:     tool (or "-" for a row with a note), scenario, label, waits
 #              for exec, note; in the order of the rows
-#   SCENARIOS: scenario, title; in the order of the tables
+#   SCENARIOS: scenario, title, header of the "waits" column, header of
+#              the ratio column; in the order of the tables
 #   RESULTS:   scenario, tool, round, microseconds, KiB; a line per start
 # Each table's first row is the baseline of its ratios. mawk has no sort.
 BEGIN { FS = "\t" }
@@ -37,6 +38,8 @@ FILENAME == ARGV[1] {
 
 FILENAME == ARGV[2] {
 	title[$1] = $2
+	waitshdr[$1] = $3
+	ratiohdr[$1] = $4
 	order[++nscen] = $1
 	next
 }
@@ -52,8 +55,8 @@ FILENAME == ARGV[2] {
 
 function table(s,   base, r, t) {
 	printf "\n### %s\n\n", title[s]
-	print "| launcher | waits for exec | per start (median) | " \
-	    "min-max over rounds | × floor | peak RSS |"
+	printf "| launcher | %s | per start (median) | " \
+	    "min-max over rounds | %s | peak RSS |\n", waitshdr[s], ratiohdr[s]
 	print "|---|:-:|--:|--:|--:|--:|"
 	base = row[s, 1]
 	for (r = 1; r <= rows[s]; r++) {
@@ -73,6 +76,24 @@ function table(s,   base, r, t) {
 # The median of scenario s's row labelled l, or "" if it has none.
 function of(s, l) {
 	return ((s, l) in tool) && (tool[s, l] in med) ? med[tool[s, l]] : ""
+}
+
+# The goals of the readiness issue: waiting costs at most 0.5 ms over a
+# plain start; --stop returns within 2 ms of the daemon's exit.
+function ready_goals(   p, w, l, d) {
+	p = of("ready", "daemonize (plain start)")
+	for (w = 1; w <= 2; w++) {
+		l = w == 1 ? "daemonize -w fd:3" : "daemonize -w notify"
+		if (p == "" || of("ready", l) == "")
+			continue
+		d = of("ready", l) - p
+		printf "- `%s` at most 0.5 ms over a plain start: %s ms (%s)\n",
+		    substr(l, 11), ms(d), d <= 500 ? "met" : "missed"
+	}
+	d = of("stop", "daemonize --stop")
+	if (d != "")
+		printf "- `--stop` returns within 2 ms of the daemon's exit: " \
+		    "%s ms (%s)\n", ms(d), d <= 2000 ? "met" : "missed"
 }
 
 # The goals of issue 5: aims, not assertions.
@@ -125,4 +146,5 @@ END {
 	for (s = 1; s <= nscen; s++)
 		table(order[s])
 	goals()
+	ready_goals()
 }

@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/signalfd.h>
@@ -203,7 +202,7 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 
 	memset(&w, 0, sizeof(w));
 	w.l = l;
-	w.pidfd = w.child_pidfd = -1;
+	w.pidfd = -1;
 	w.deadline = deadline;
 	/* Else a failed start removes the lockfile it made. */
 	w.lock_existed = l->lockfile != NULL && lstat(l->lockfile, &st) == 0;
@@ -238,14 +237,11 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 	close(fds[1]);
 	ready_forked(r);
 	w.report_fd = fds[0];
-	w.child_pidfd = pidfd_open(w.child, 0);
 	rc = watch_start(&w, r);
 	if (w.report_fd >= 0)
 		close(w.report_fd);
 	if (w.pidfd >= 0)
 		close(w.pidfd);
-	if (w.child_pidfd >= 0)
-		close(w.child_pidfd);
 	close(w.sigfd);
 	return rc;
 }

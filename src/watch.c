@@ -92,9 +92,11 @@ stop_all(struct watch *w)
 	    (w->pidfd = pidfd_open(w->side, 0)) >= 0) {
 		t.pid = w->side;
 		t.pidfd = w->pidfd;
-	} else if (w->daemon <= 0 && w->child_pidfd >= 0) {
+	} else if (w->daemon <= 0 && !w->child_reaped &&
+	    (w->pidfd = pidfd_open(w->child, 0)) >= 0) {
+		/* Not reaped yet, so the number is still the child's. */
 		t.pid = w->child;
-		t.pidfd = w->child_pidfd;
+		t.pidfd = w->pidfd;
 	}
 	(void)stop_target(&t, SIGTERM, STOP_GRACE_MS, STOP_GRACE_MS);
 	/* Ours left the group; as our orphans, they are our children now. */

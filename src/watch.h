@@ -25,7 +25,6 @@ struct watch {
 	pid_t side;		/* the daemon's side, once it has detached */
 	pid_t daemon;		/* known from the "exec next" record */
 	int pidfd;		/* for daemon, with --wait */
-	int child_pidfd;	/* for child, or -1 */
 	bool executed;		/* the verdict said the command runs */
 	bool lock_existed;	/* the lockfile was there before the fork */
 };
