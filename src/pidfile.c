@@ -244,6 +244,14 @@ pidfile_store(const char *path, int lock_fd, pid_t pid)
 	return rc;
 }
 
+/* A pidfile to read or lock, never through a link, never as a terminal. */
+static int
+open_existing(const char *path)
+{
+	return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
+}
+
 /* Read the pid; a start that holds the lock may not have written it yet. */
 static int
 read_settled_pid(int fd, bool held, pid_t *pid)
@@ -281,8 +289,7 @@ pidfile_check(const char *path, pid_t *pid)
 	int fd, e;
 
 	*pid = 0;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK);
+	fd = open_existing(path);
 	if (fd == -1)
 		return errno == ENOENT ? PIDFILE_ABSENT : PIDFILE_UNKNOWN;
 	if (fstat(fd, &st) == -1) {
@@ -308,29 +315,13 @@ pidfile_check(const char *path, pid_t *pid)
 }
 
 bool
-pidfile_held(const char *path)
-{
-	bool held = false;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK);
-	if (fd >= 0) {
-		held = lock_held(fd);
-		close(fd);
-	}
-	return held;
-}
-
-bool
 pidfile_still_names(const char *path, pid_t pid)
 {
 	bool names = false;
 	pid_t now;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK);
+	fd = open_existing(path);
 	if (fd == -1)
 		return false;
 	if (read_pid_fd(fd, &now) == 0 && now == pid)
@@ -345,7 +336,7 @@ pidfile_clean(const char *path)
 	pid_t pid;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	fd = open_existing(path);
 	if (fd == -1)
 		return;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {

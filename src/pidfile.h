@@ -39,9 +39,6 @@ enum pidfile_state {
  */
 enum pidfile_state pidfile_check(const char *path, pid_t *pid);
 
-/* Someone holds the lock of the pidfile at path. */
-bool pidfile_held(const char *path);
-
 /*
  * The pidfile at path holds pid, and pidfile_names_live() holds for it,
  * lock or no lock: the process behind pid is the one the file was written
