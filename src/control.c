@@ -13,8 +13,8 @@
 
 #include "control.h"
 #include "exitcodes.h"
+#include "msg.h"
 #include "pidfile.h"
-#include "report.h"
 #include "signame.h"
 #include "stop.h"
 

@@ -26,6 +26,7 @@
 #include "detach.h"
 #include "exitcodes.h"
 #include "lock.h"
+#include "msg.h"
 #include "path.h"
 #include "pidfile.h"
 #include "report.h"

@@ -10,8 +10,8 @@
 
 #include "control.h"
 #include "exitcodes.h"
+#include "msg.h"
 #include "options.h"
-#include "report.h"
 #include "start.h"
 
 /*

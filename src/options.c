@@ -4,17 +4,18 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <bsd/stdlib.h>
 
 #include "exitcodes.h"
+#include "msg.h"
+#include "num.h"
 #include "options.h"
-#include "report.h"
 #include "signame.h"
 
 #define VERSION		"0.1.0"
@@ -144,33 +145,6 @@ parse_umask(const char *s, mode_t *mask)
 	return 0;
 }
 
-/* Plain decimal seconds ("10", "0.25"): no sign, exponent, inf or nan. */
-static int
-parse_seconds(const char *s, double *secs)
-{
-	const char *p = s;
-	char *end;
-
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p == s)
-		return -1;
-	if (*p == '.') {
-		const char *frac = ++p;
-
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (p == frac)
-			return -1;
-	}
-	if (*p != '\0')
-		return -1;
-	*secs = strtod(s, &end);
-	if (*end != '\0' || *secs > TIMEOUT_MAX)
-		return -1;
-	return 0;
-}
-
 /* NAME=VALUE with a non-empty NAME. */
 static bool
 is_assignment(const char *s)
@@ -183,13 +157,12 @@ is_assignment(const char *s)
 static int
 parse_keep_fd(struct options *o, const char *arg)
 {
-	const char *errstr;
+	const char *why;
 	long long fd;
 
-	fd = strtonum(arg, 3, INT32_MAX, &errstr);
-	if (errstr != NULL)
+	if (num_parse(arg, 3, INT32_MAX, &fd, &why) == -1)
 		return usage_error("invalid descriptor '%s' for --keep-fd: %s "
-		    "(3 or more)", arg, errstr);
+		    "(3 or more)", arg, why);
 	o->keep[o->nkeep++] = (int)fd;
 	return 0;
 }
@@ -198,10 +171,10 @@ parse_keep_fd(struct options *o, const char *arg)
 static bool
 is_port(const char *s)
 {
-	const char *errstr;
+	const char *why;
+	long long port;
 
-	return *s >= '0' && *s <= '9' &&
-	    (strtonum(s, 1, 65535, &errstr), errstr == NULL);
+	return num_parse(s, 1, 65535, &port, &why) == 0;
 }
 
 /* [HOST:]PORT, HOST a name, an IPv4 address or [IPv6]. */
@@ -267,7 +240,8 @@ static int
 parse_wait(struct options *o, const char *spec)
 {
 	struct wait_spec *w = &o->wait[o->nwait];
-	const char *errstr;
+	const char *why;
+	long long fd;
 
 	memset(w, 0, sizeof(*w));
 	w->given = spec;
@@ -276,10 +250,10 @@ parse_wait(struct options *o, const char *spec)
 		w->kind = WAIT_NOTIFY;
 	} else if (has_kind(spec, "fd", &w->arg)) {
 		w->kind = WAIT_FD;
-		w->fd = (int)strtonum(w->arg, 3, INT32_MAX, &errstr);
-		if (errstr != NULL || *w->arg < '0' || *w->arg > '9')
+		if (num_parse(w->arg, 3, INT32_MAX, &fd, &why) == -1)
 			return usage_error("invalid descriptor in --wait "
 			    "'%s' (want fd:N, N 3 or more)", spec);
+		w->fd = (int)fd;
 	} else if (has_kind(spec, "tcp", &w->arg)) {
 		w->kind = WAIT_TCP;
 		if (parse_tcp(w) == -1)
@@ -398,7 +372,7 @@ take_option(struct options *o, int c, char *arg)
 		o->pidfile = arg;
 		break;
 	case 't':
-		if (parse_seconds(arg, &o->timeout) == -1)
+		if (num_seconds(arg, TIMEOUT_MAX, &o->timeout) == -1)
 			return usage_error("invalid timeout '%s' (seconds, 0 "
 			    "to 1000000)", arg);
 		o->timeout_arg = arg;

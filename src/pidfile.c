@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -12,9 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bsd/stdlib.h>
 
 #include "lock.h"
+#include "num.h"
 #include "pidfile.h"
 #include "proc.h"
 
@@ -28,7 +29,7 @@ static int
 parse_pid(const char *buf, size_t len, pid_t *pid)
 {
 	char num[PID_MAXLEN + 1];
-	const char *errstr;
+	const char *why;
 	long long v;
 
 	if (len == 0)
@@ -39,11 +40,8 @@ parse_pid(const char *buf, size_t len, pid_t *pid)
 		return EINVAL;
 	memcpy(num, buf, len);
 	num[len] = '\0';
-	if (num[0] < '0' || num[0] > '9')	/* strtonum takes "+1", " 1" */
-		return EINVAL;
 	/* Not 1: init is nobody's daemon, and no --stop may signal it. */
-	v = strtonum(num, 2, INT32_MAX, &errstr);
-	if (errstr != NULL)
+	if (num_parse(num, 2, INT32_MAX, &v, &why) == -1)
 		return EINVAL;
 	*pid = (pid_t)v;
 	return 0;

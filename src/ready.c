@@ -10,6 +10,7 @@
 #include <netdb.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -18,14 +19,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <bsd/stdlib.h>
 
 #include "exitcodes.h"
+#include "msg.h"
+#include "num.h"
 #include "options.h"
 #include "path.h"
 #include "proc.h"
 #include "ready.h"
-#include "report.h"
 
 #define PROBE_FIRST_MS	1
 #define PROBE_MAX_MS	5		/* readiness noticed within this */
@@ -686,7 +687,7 @@ static void
 notify_line(struct ready *r, const char *line, pid_t sender, long long now,
     long long *deadline)
 {
-	const char *errstr;
+	const char *why;
 	long long v;
 
 	if (strcmp(line, "READY=1") == 0) {
@@ -702,8 +703,8 @@ notify_line(struct ready *r, const char *line, pid_t sender, long long now,
 		if (r->l->opt->verbose)
 			show_status(line + 7);
 	} else if (strncmp(line, "ERRNO=", 6) == 0) {
-		v = strtonum(line + 6, 1, INT_MAX, &errstr);
-		if (errstr == NULL && r->failed == NULL) {
+		if (num_parse(line + 6, 1, INT_MAX, &v, &why) == 0 &&
+		    r->failed == NULL) {
 			size_t i;
 
 			for (i = 0; i < r->n; i++)
@@ -712,8 +713,8 @@ notify_line(struct ready *r, const char *line, pid_t sender, long long now,
 			r->fail_errno = (int)v;
 		}
 	} else if (strncmp(line, "EXTEND_TIMEOUT_USEC=", 20) == 0) {
-		v = strtonum(line + 20, 0, LLONG_MAX, &errstr);
-		if (errstr == NULL && now + v / 1000 > *deadline)
+		if (num_parse(line + 20, 0, LLONG_MAX, &v, &why) == 0 &&
+		    now + v / 1000 > *deadline)
 			*deadline = now + v / 1000;
 	}
 }

@@ -6,7 +6,6 @@
 #ifndef DAEMONIZE_REPORT_H
 #define DAEMONIZE_REPORT_H
 
-#include <stdarg.h>
 #include <sys/types.h>
 
 #include "launch.h"
@@ -47,15 +46,6 @@ struct verdict {
 	int err;		/* errno of the failure, or 0 */
 	pid_t pid;		/* see enum step */
 };
-
-/* "daemonize: " and the formatted text, as one line on stderr. */
-void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The same on descriptor fd. */
-void msg_to(int fd, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-void vmsg_to(int fd, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
 
 /* Daemon's side: write the verdict (one atomic pipe write). */
 void report_send(int fd, const struct verdict *v);

@@ -3,24 +3,22 @@
  * real-time ones are spelt RTMIN+N and RTMAX-N, as kill(1) does.
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include <bsd/stdlib.h>
 
+#include "num.h"
 #include "signame.h"
 
 static int
 parse_number(const char *s, long long lo, long long hi)
 {
-	const char *errstr;
+	const char *why;
 	long long v;
 
-	if (*s < '0' || *s > '9')	/* strtonum takes "+1" and " 1" */
-		return -1;
-	v = strtonum(s, lo, hi, &errstr);
-	return errstr == NULL ? (int)v : -1;
+	return num_parse(s, lo, hi, &v, &why) == 0 ? (int)v : -1;
 }
 
 static int

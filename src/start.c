@@ -21,6 +21,7 @@
 #include "detach.h"
 #include "exitcodes.h"
 #include "launch.h"
+#include "msg.h"
 #include "path.h"
 #include "ready.h"
 #include "report.h"

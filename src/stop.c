@@ -18,8 +18,8 @@
 
 #include "clock.h"
 #include "lock.h"
+#include "msg.h"
 #include "proc.h"
-#include "report.h"
 #include "stop.h"
 
 #define NAP_FIRST_MS	1

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -13,9 +14,9 @@
 
 #include <linux/capability.h>
 
-#include <bsd/stdlib.h>
 
-#include "report.h"
+#include "msg.h"
+#include "num.h"
 #include "user.h"
 
 /* A name, or failing that a plain decimal id. */
@@ -23,13 +24,12 @@ static struct passwd *
 find_passwd(const char *name)
 {
 	struct passwd *pw;
-	const char *errstr;
+	const char *why;
 	long long id;
 
 	if ((pw = getpwnam(name)) != NULL)
 		return pw;
-	id = strtonum(name, 0, UINT32_MAX - 1, &errstr);
-	if (errstr != NULL)
+	if (num_parse(name, 0, UINT32_MAX - 1, &id, &why) == -1)
 		return NULL;
 	return getpwuid((uid_t)id);
 }
@@ -38,7 +38,7 @@ static int
 find_group(const char *name, gid_t *gid)
 {
 	struct group *gr;
-	const char *errstr;
+	const char *why;
 	long long id;
 
 	if ((gr = getgrnam(name)) != NULL) {
@@ -46,8 +46,7 @@ find_group(const char *name, gid_t *gid)
 		return 0;
 	}
 	/* A number need not be in the group database to be used. */
-	id = strtonum(name, 0, UINT32_MAX - 1, &errstr);
-	if (errstr != NULL)
+	if (num_parse(name, 0, UINT32_MAX - 1, &id, &why) == -1)
 		return -1;
 	*gid = (gid_t)id;
 	return 0;

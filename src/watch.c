@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "exitcodes.h"
 #include "lock.h"
+#include "msg.h"
 #include "pidfile.h"
 #include "proc.h"
 #include "ready.h"
