@@ -50,8 +50,19 @@ all: daemonize
 daemonize: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
+# C unit tests of the parsers (tests/unit): each a program of TAP lines,
+# linked with the objects it tests.
+UNIT_TESTS = tests/unit/num_test
+UNIT_OBJS_num_test = src/num.o
+
+.SECONDEXPANSION:
+$(UNIT_TESTS): %: %.o $$(UNIT_OBJS_$$(notdir $$@))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT_TESTS)
+
 # Header dependencies, written by the compiler as it builds.
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_TESTS:=.d)
 
 # Install what the build and the tests need: as root with apt-get, else
 # print the command to run.
@@ -68,8 +79,8 @@ deps:
 
 # The suite runs in its own PID namespace where it can, so no daemon it
 # starts outlives it. The man page must lint clean first.
-check: lint daemonize
-	BATS="$(BATS)" tests/run
+check: lint daemonize unit
+	BATS="$(BATS)" UNIT_TESTS="$(UNIT_TESTS)" tests/run
 
 lint:
 	@out=$$($(MANDOC) -Tlint -Wwarning man/daemonize.1 2>&1); rc=$$?; \
@@ -113,6 +124,7 @@ bench: daemonize $(BENCH_PROGS)
 	N="$(N)" ROUNDS="$(ROUNDS)" bench/run
 
 clean:
-	rm -f daemonize $(OBJS) $(OBJS:.o=.d) $(BENCH_PROGS) bench/*.d
+	rm -f daemonize $(OBJS) $(OBJS:.o=.d) $(BENCH_PROGS) bench/*.d \
+	    $(UNIT_TESTS) $(UNIT_TESTS:=.o) $(UNIT_TESTS:=.d)
 
-.PHONY: all bench check clean demo deps install lint uninstall
+.PHONY: all bench check clean demo deps install lint uninstall unit
