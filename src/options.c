@@ -26,6 +26,9 @@
 enum {
 	OPT_CLEAR_ENV = 256,
 	OPT_KEEP_FD,
+	OPT_NICE,
+	OPT_OOM_SCORE_ADJ,
+	OPT_RLIMIT,
 	OPT_SIGNAL,
 	OPT_STATUS,
 	OPT_STOP,
@@ -55,6 +58,9 @@ static const struct option longopts[] = {
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "clear-env",		no_argument,		NULL, OPT_CLEAR_ENV },
 	{ "keep-fd",		required_argument,	NULL, OPT_KEEP_FD },
+	{ "nice",		required_argument,	NULL, OPT_NICE },
+	{ "oom-score-adj",	required_argument,	NULL, OPT_OOM_SCORE_ADJ },
+	{ "rlimit",		required_argument,	NULL, OPT_RLIMIT },
 	{ "signal",		required_argument,	NULL, OPT_SIGNAL },
 	{ "status",		no_argument,		NULL, OPT_STATUS },
 	{ "stop",		no_argument,		NULL, OPT_STOP },
@@ -93,6 +99,10 @@ options_usage(void)
 "                             fd:N, tcp:[HOST:]PORT, path:PATH or log:REGEX\n"
 "      --clear-env          start COMMAND with an empty environment\n"
 "      --keep-fd N          leave descriptor N open in COMMAND\n"
+"      --nice N             add N (-20 to 19) to COMMAND's niceness\n"
+"      --oom-score-adj N    set COMMAND's oom_score_adj (-1000 to 1000)\n"
+"      --rlimit NAME=SOFT[:HARD]\n"
+"                           set a resource limit of COMMAND (repeatable)\n"
 "      --signal SIG         signal for --stop (default TERM)\n"
 "      --status             tell whether the daemon in PIDFILE runs\n"
 "      --stop               stop the daemon in PIDFILE\n"
@@ -322,6 +332,31 @@ mode_of(int c)
 	return c == OPT_STOP ? MODE_STOP : MODE_STATUS;
 }
 
+/* --nice N, --oom-score-adj N, --rlimit NAME=SOFT[:HARD]. */
+static int
+take_resource(struct options *o, int c, const char *arg)
+{
+	bool nice = c == OPT_NICE;
+	long long lo = nice ? NICE_MIN : OOM_SCORE_ADJ_MIN, n;
+	long long hi = nice ? NICE_MAX : OOM_SCORE_ADJ_MAX;
+	const char *why;
+
+	if (c == OPT_RLIMIT) {
+		if (resource_parse_rlimit(arg, &o->rlimits[o->nrlimits],
+		    &why) == -1)
+			return usage_error("invalid --rlimit '%s': %s", arg,
+			    why);
+		o->nrlimits++;
+		return 0;
+	}
+	if (num_parse(arg, lo, hi, &n, &why) == -1)
+		return usage_error("invalid --%s '%s' (%lld to %lld)",
+		    long_name(c), arg, lo, hi);
+	*(nice ? &o->nice : &o->oom_score_adj) = (int)n;
+	*(nice ? &o->nice_arg : &o->oom_score_adj_arg) = arg;
+	return 0;
+}
+
 /* One option: record it, or return the exit code of a usage error. */
 static int
 take_option(struct options *o, int c, char *arg)
@@ -393,6 +428,10 @@ take_option(struct options *o, int c, char *arg)
 		break;
 	case OPT_KEEP_FD:
 		return parse_keep_fd(o, arg);
+	case OPT_NICE:
+	case OPT_OOM_SCORE_ADJ:
+	case OPT_RLIMIT:
+		return take_resource(o, c, arg);
 	case OPT_SIGNAL:
 		return parse_signal(o, arg);
 	case OPT_STATUS:
@@ -543,11 +582,13 @@ options_parse(struct options *o, int argc, char *argv[])
 	o->umask = 022;
 	o->forks = FORKS_TWO;
 	o->signal = SIGTERM;
-	/* Each -E, -w or --keep-fd takes a word: argc bounds their number. */
+	/* Each -E, -w, --keep-fd or --rlimit takes a word: argc bounds them. */
 	o->env = calloc((size_t)argc, sizeof(*o->env));
 	o->keep = calloc((size_t)argc, sizeof(*o->keep));
 	o->wait = calloc((size_t)argc, sizeof(*o->wait));
-	if (o->env == NULL || o->keep == NULL || o->wait == NULL) {
+	o->rlimits = calloc((size_t)argc, sizeof(*o->rlimits));
+	if (o->env == NULL || o->keep == NULL || o->wait == NULL ||
+	    o->rlimits == NULL) {
 		msg("cannot parse options: out of memory");
 		return EXIT_SETUP;
 	}
@@ -590,5 +631,6 @@ options_free(struct options *o)
 	free(o->wait);
 	free(o->env);
 	free(o->keep);
+	free(o->rlimits);
 	memset(o, 0, sizeof(*o));
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "resource.h"
+
 enum forks {
 	FORKS_NONE = 0,		/* -f: set up in place and exec */
 	FORKS_ONE = 1,		/* -1: the daemon leads its session */
@@ -58,6 +60,12 @@ struct options {
 	size_t nwait;
 	double timeout;		/* -t seconds, the mode's default, or -1 */
 	const char *timeout_arg;	/* as given, for messages */
+	struct rlimit_spec *rlimits;	/* --rlimit, in order given */
+	size_t nrlimits;
+	const char *nice_arg;	/* --nice as given, or NULL */
+	int nice;
+	const char *oom_score_adj_arg;	/* --oom-score-adj as given, or NULL */
+	int oom_score_adj;
 	int signal;		/* --signal; SIGTERM by default */
 	bool signal_given;
 	bool truncate;
