@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "files.h"
 #include "options.h"
 #include "user.h"
 
@@ -56,8 +57,7 @@ struct launch {
 
 	/* What this start created, to be removed if it fails. */
 	bool lock_created;
-	bool out_created;
-	bool err_created;
+	struct files *files;	/* the logs: see files.h */
 };
 
 #endif

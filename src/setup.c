@@ -51,10 +51,7 @@ undo(struct launch *l)
 	if (!l->supervised && l->lock_fd >= 0 && l->lock_fd != l->pid_fd &&
 	    l->lock_created)
 		(void)unlink(l->lockfile);
-	if (l->out_created)
-		(void)unlink(l->out);
-	if (l->err_created)
-		(void)unlink(l->err);
+	files_undo(l);
 }
 
 void
@@ -222,11 +219,11 @@ setup_claim(struct launch *l)
  * writers and copytruncate rotation never leave holes.
  */
 static int
-open_log(const struct launch *l, const char *path, bool *created)
+open_log(struct launch *l, enum files_log which, const char *path)
 {
 	/* O_NONBLOCK: a FIFO with no reader fails (ENXIO) instead of hanging. */
-	int fd = path_open(open, path, O_WRONLY | O_APPEND | O_CLOEXEC |
-	    O_NOCTTY | O_NONBLOCK | nofollow(l), LOG_MODE, created);
+	int fd = files_open_log(l, which, path, O_WRONLY | O_APPEND |
+	    O_CLOEXEC | O_NOCTTY | O_NONBLOCK | nofollow(l), LOG_MODE);
 	int fl;
 
 	if (fd >= 0 && (fl = fcntl(fd, F_GETFL)) != -1)
@@ -269,11 +266,11 @@ static void
 open_logs(struct launch *l)
 {
 	if (l->out != NULL && l->out_fd < 0) {
-		if ((l->out_fd = open_log(l, l->out, &l->out_created)) == -1)
+		if ((l->out_fd = open_log(l, FILES_OUT, l->out)) == -1)
 			fail(l, STEP_STDOUT_OPEN, errno);
 		refuse_lock_files(l, l->out_fd, STEP_STDOUT_PIDFILE,
 		    STEP_STDOUT_LOCKFILE);
-		if (l->out_created)
+		if (files_made(l, FILES_OUT))
 			chown_log(l, l->out_fd, STEP_STDOUT_CHOWN);
 	}
 	if (l->err != NULL && l->err_fd < 0) {
@@ -282,11 +279,11 @@ open_logs(struct launch *l)
 			l->err_fd = l->out_fd;
 			return;
 		}
-		if ((l->err_fd = open_log(l, l->err, &l->err_created)) == -1)
+		if ((l->err_fd = open_log(l, FILES_ERR, l->err)) == -1)
 			fail(l, STEP_STDERR_OPEN, errno);
 		refuse_lock_files(l, l->err_fd, STEP_STDERR_PIDFILE,
 		    STEP_STDERR_LOCKFILE);
-		if (l->err_created)
+		if (files_made(l, FILES_ERR))
 			chown_log(l, l->err_fd, STEP_STDERR_CHOWN);
 	}
 }
@@ -511,12 +508,14 @@ tie_to_parent(struct launch *l)
 /*
  * Tell the caller the exec is next: end of file without this means the
  * daemon's side died in set-up (killed, say), not that the exec happened.
+ * From here on the logs made are the command's.
  */
 static void
 announce_exec(struct launch *l)
 {
 	struct verdict v = { STEP_EXECUTING, 0, getpid(), 0 };
 
+	files_hand_over(l);
 	if (l->report_fd >= 0)
 		report_send(l->report_fd, &v);
 }

@@ -34,7 +34,8 @@
  *    (end of file after STEP_EXECUTING: the run was executed). A failure
  *    verdict is a failed run: report_format() gives its line, to which the
  *    supervisor adds "; restarting in 4 s". A run's child that fails removes
- *    the log files it created.
+ *    the log files it created; one killed in set-up leaves them in the
+ *    record of files.h, for files_remove().
  *  - the first run may use the readiness plumbing of --wait; for later runs
  *    the supervisor sets l->notify_env to NULL and l->nready_fds to 0. The
  *    log descriptors l->out_fd and l->err_fd, when already open (the output

@@ -266,6 +266,7 @@ start(const struct options *o)
 	/* The daemon's exit status is ours to read (and reset for it). */
 	signal(SIGCHLD, SIG_DFL);
 	launch_init(&l, o);
+	files_share(&l);
 	ready_init(&r);
 	if ((rc = prepare(&l, &r)) == 0) {
 		if (o->forks == FORKS_NONE)

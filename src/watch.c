@@ -67,6 +67,7 @@ remove_files(const struct watch *w)
 	if (l->lockfile != NULL && !w->lock_existed &&
 	    (l->pidfile == NULL || strcmp(l->pidfile, l->lockfile) != 0))
 		lock_remove(l->lockfile);
+	files_remove(l);
 }
 
 /*

@@ -256,6 +256,16 @@ appends() {
 	poll has_line got.txt 'through the fifo'
 }
 
+@test "a failed start removes the target a dangling log link led to, not the link" {
+	t=$(tag)
+	ln -s target.log link.log
+	ln -s target.err link.err
+	run -125 dz -p a.pid -o link.log -e link.err -c nodir sh -c 'sleep 300; :' "$t"
+	assert_output "daemonize: cannot change directory to 'nodir': No such file or directory"
+	assert_equal "$(ls | tr '\n' ' ')" "link.err link.log "
+	poll no_process "$t"
+}
+
 @test "-o or -e that is the pidfile, however spelled, is a set-up error" {
 	t=$(tag)
 	mkdir d
