@@ -8,7 +8,8 @@ _daemonize_takes_next()
 {
     local word=$1 c name
     local -a long=(--chdir --stderr --env --lockfile --umask --stdout
-        --pidfile --timeout --user --wait --keep-fd --signal)
+        --pidfile --timeout --user --wait --keep-fd --nice --oom-score-adj
+        --rlimit --signal)
 
     case $word in
     --*=*)
@@ -44,6 +45,17 @@ _daemonize_takes_next()
         ;;
     esac
     return 1
+}
+
+# --rlimit NAME=SOFT[:HARD]: the names prlimit(1) has, then nothing to offer
+# for the numbers.
+_daemonize_rlimit()
+{
+    [[ $cur == *=* ]] && return
+    COMPREPLY=($(compgen -S = -W 'as core cpu data fsize locks memlock
+        msgqueue nice nofile nproc rss rtprio rttime sigpending stack' \
+        -- "$cur"))
+    compopt -o nospace
 }
 
 # Complete COMMAND and its arguments as bash would: words from index $1 of
@@ -136,7 +148,10 @@ _daemonize()
     --signal)
         _signals
         ;;
-    -m | --umask | -t | --timeout | --keep-fd)
+    --rlimit)
+        _daemonize_rlimit
+        ;;
+    -m | --umask | -t | --timeout | --keep-fd | --nice | --oom-score-adj)
         ;;  # numbers: nothing to offer
     *)
         if [[ $cur == -* ]]; then
@@ -148,7 +163,8 @@ _daemonize()
                 --single-fork --double-fork --append --chdir --stderr --env
                 --foreground --help --lockfile --umask --stdout --pidfile
                 --timeout --user --verbose --version --wait --clear-env
-                --keep-fd --signal --status --stop --truncate' ;;
+                --keep-fd --nice --oom-score-adj --rlimit --signal --status
+                --stop --truncate' ;;
             esac
             COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         elif [[ $mode == start ]]; then

@@ -9,7 +9,8 @@ function __fish_daemonize_command
     argparse -s 1/single-fork 2/double-fork a/append c/chdir= e/stderr= \
         E/env=+ f/foreground h/help l/lockfile= m/umask= o/stdout= \
         p/pidfile= t/timeout= u/user= v/verbose V/version w/wait=+ \
-        clear-env keep-fd=+ signal= status stop truncate -- $tokens 2>/dev/null
+        clear-env keep-fd=+ nice= oom-score-adj= rlimit=+ signal= status stop \
+        truncate -- $tokens 2>/dev/null
     or return 1
     set -q argv[1]
     and not string match -q -- '-*' $argv[1]
@@ -50,6 +51,15 @@ function __fish_daemonize_user
     end
 end
 
+# --rlimit NAME=SOFT[:HARD]: the names prlimit(1) has.
+function __fish_daemonize_rlimit
+    set -l cur (commandline -ct | string replace -r -- '^--rlimit=' '')
+    string match -q -- '*=*' $cur
+    and return
+    printf '%s=\n' as core cpu data fsize locks memlock msgqueue nice nofile \
+        nproc rss rtprio rttime sigpending stack
+end
+
 function __fish_daemonize_signals
     __fish_make_completion_signals
     for s in $__kill_signals
@@ -78,6 +88,9 @@ complete -c daemonize $n -s V -l version -d 'Show the version'
 complete -c daemonize $n -s w -l wait -x -a '(__fish_daemonize_wait)' -d 'Return once COMMAND is ready'
 complete -c daemonize $n -l clear-env -d 'Start COMMAND with an empty environment'
 complete -c daemonize $n -l keep-fd -x -d 'Leave descriptor N open in COMMAND'
+complete -c daemonize $n -l nice -x -d "Add N (-20 to 19) to COMMAND's niceness"
+complete -c daemonize $n -l oom-score-adj -x -d "Set COMMAND's oom_score_adj (-1000 to 1000)"
+complete -c daemonize $n -l rlimit -x -a '(__fish_daemonize_rlimit)' -d 'Set a resource limit NAME=SOFT[:HARD] of COMMAND'
 complete -c daemonize $n -l signal -x -a '(__fish_daemonize_signals)' -d 'Signal for --stop (default TERM)'
 complete -c daemonize $n -l status -d 'Tell whether the daemon in PIDFILE runs'
 complete -c daemonize $n -l stop -d 'Stop the daemon in PIDFILE'

@@ -127,6 +127,18 @@ assert_words() {
 	assert_output ""
 }
 
+@test "bash: resource names for --rlimit, then nothing for the values" {
+	run complete_bash 'daemonize --rlimit no'
+	assert_output nofile=
+	assert_equal "$(<"$BATS_TEST_TMPDIR/compopt")" "compopt -o nospace"
+	run complete_bash 'daemonize --rlimit=s'
+	assert_words sigpending= stack=
+	run complete_bash 'daemonize --rlimit nofile=1'
+	assert_output ""
+	run complete_bash 'daemonize --nice '
+	assert_output ""
+}
+
 @test "bash: the command, then its own completion" {
 	run complete_bash 'daemonize -p x.pid dz-fake-c'
 	assert_output dz-fake-cmd
@@ -181,6 +193,8 @@ assert_words() {
 	assert_output subdir
 	run complete_zsh 'daemonize -o fi'
 	assert_words file1 file2
+	run complete_zsh 'daemonize --rlimit s'
+	assert_words sigpending stack
 }
 
 @test "zsh: the command, then its own completion" {
@@ -224,6 +238,8 @@ assert_words() {
 	assert_output subdir/
 	run complete_fish 'daemonize -o fi'
 	assert_words file1 file2
+	run complete_fish 'daemonize --rlimit s'
+	assert_words sigpending= stack=
 }
 
 @test "fish: the command, then its own completion" {

@@ -121,6 +121,8 @@ readme_short() {
 --stop|daemonize: --stop needs --pidfile
 -f -w notify true|daemonize: --wait cannot be used with --foreground
 -w log:x true|daemonize: --wait 'log:x' needs --stdout or --stderr
+--nice 20 true|daemonize: invalid --nice '20' (-20 to 19)
+--rlimit nofile=10:5 true|daemonize: invalid --rlimit 'nofile=10:5': the soft limit is above the hard one
 EOF_CASES
 }
 
