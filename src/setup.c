@@ -231,25 +231,34 @@ open_log(struct launch *l, enum files_log which, const char *path)
 	return fd;
 }
 
+/* The file of st is the one open at fd, or the one at path now. */
+static bool
+is_file(const struct stat *st, int fd, const char *path)
+{
+	struct stat other;
+
+	return (fd >= 0 && fstat(fd, &other) == 0 && same_inode(st, &other)) ||
+	    (path != NULL && stat(path, &other) == 0 && same_inode(st, &other));
+}
+
 /*
  * A log that is the pidfile or the lockfile, however it was spelled (a
  * link, "..", a hard link), would fill it with output, and the daemon
- * could no longer be stopped by it. Both are open by now, so their
- * identity settles it.
+ * could no longer be stopped by it. Both are open by now: the log is
+ * neither the file held nor whatever the path names now (it may have been
+ * replaced since).
  */
 static void
 refuse_lock_files(struct launch *l, int fd, enum step is_pidfile,
     enum step is_lockfile)
 {
-	struct stat log, st;
+	struct stat log;
 
 	if (fstat(fd, &log) == -1)
 		return;
-	if (l->pid_fd >= 0 && fstat(l->pid_fd, &st) == 0 &&
-	    same_inode(&log, &st))
+	if (is_file(&log, l->pid_fd, l->pidfile))
 		fail(l, is_pidfile, 0);
-	if (l->lock_fd >= 0 && fstat(l->lock_fd, &st) == 0 &&
-	    same_inode(&log, &st))
+	if (is_file(&log, l->lock_fd, l->lockfile))
 		fail(l, is_lockfile, 0);
 }
 
