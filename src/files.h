@@ -6,8 +6,9 @@
  * command's: a start that fails after that (exit 3 or 124) keeps them, and
  * with them the daemon's own account of what went wrong.
  *
- * The one gap: a set-up killed between the system call that created a log
- * and the store that records it (one fstat(2) apart) leaves that log.
+ * The one gap: a set-up killed between the return of the open(2) that
+ * created a log and the store that records it, a few instructions later,
+ * leaves that log.
  */
 #ifndef DAEMONIZE_FILES_H
 #define DAEMONIZE_FILES_H
