@@ -706,6 +706,30 @@ os.execv(sys.argv[1], sys.argv[1:])
 
 # --- all of them, watching, interrupts, stopping -----------------------------
 
+# --- ready, then gone ---------------------------------------------------------
+
+# ready_then_gone ARGS...: 30 starts of a daemon that reports ready and
+# exits at once; each must exit 0 and say nothing.
+ready_then_gone() {
+	local round	# not i: bats' run sets a global i
+	for round in {1..30}; do
+		run --separate-stderr dz -t 10 "$@"
+		[ "$status" -eq 0 ] && [ -z "$stderr" ] ||
+		    fail "start $round: exit $status, stderr: $stderr"
+	done
+}
+
+@test "fd:3: ready, then gone at once: 0 every time" {
+	ready_then_gone -w fd:3 sh -c 'echo >&3'
+}
+
+@test "notify: READY=1, then gone at once: 0 every time" {
+	ready_then_gone -w notify "$PY" -c '
+import os, socket
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"READY=1",
+    os.environ["NOTIFY_SOCKET"])'
+}
+
 @test "several --wait: all must hold" {
 	run --separate-stderr dz -t 10 -w path:made -w log:ready -w fd:4 \
 	    -o d.log -p d.pid -c "$PWD" sh -c 'echo $$ >me.pid; touch made
