@@ -37,7 +37,7 @@ override LDFLAGS  += -Wl,-z,now
 SRCS = src/command.c src/control.c src/detach.c src/lock.c src/loop.c \
        src/main.c src/msg.c src/num.c src/options.c src/path.c src/pidfile.c \
        src/proc.c src/ready.c src/report.c src/signame.c src/start.c \
-       src/stop.c src/user.c src/watch.c
+       src/stop.c src/tail.c src/user.c src/watch.c
 OBJS = $(SRCS:.c=.o)
 
 # Debian 12 packages the build and the tests need.
@@ -52,10 +52,12 @@ daemonize: $(OBJS)
 
 # C unit tests of the parsers (tests/unit): each a program of TAP lines,
 # linked with the objects it tests.
-UNIT_TESTS = tests/unit/loop_test tests/unit/msg_test tests/unit/num_test
+UNIT_TESTS = tests/unit/loop_test tests/unit/msg_test tests/unit/num_test \
+	     tests/unit/tail_test
 UNIT_OBJS_loop_test = src/loop.o
 UNIT_OBJS_msg_test = src/msg.o
 UNIT_OBJS_num_test = src/num.o
+UNIT_OBJS_tail_test = src/tail.o src/msg.o
 
 .SECONDEXPANSION:
 $(UNIT_TESTS): %: %.o $$(UNIT_OBJS_$$(notdir $$@))

@@ -26,6 +26,7 @@
 #include "report.h"
 #include "signame.h"
 #include "stop.h"
+#include "tail.h"
 #include "watch.h"
 
 #define STOP_GRACE_MS	2000	/* SIGTERM, then SIGKILL this much later */
@@ -138,6 +139,9 @@ timed_out(struct watch *w)
 	const char *secs = w->l->opt->timeout_arg;
 	const char *unit = strcmp(secs, "1") == 0 ? "second" : "seconds";
 
+	/* Its log as it was, not what it says while being stopped. */
+	if (w->executed)
+		tail_take(&w->tail);
 	stop_all(w);
 	if (w->executed)
 		msg("'%s' was not ready within %s %s; stopped it",
@@ -145,6 +149,7 @@ timed_out(struct watch *w)
 	else
 		msg("'%s' did not start within %s %s; stopped it",
 		    w->l->opt->argv[0], secs, unit);
+	tail_show(&w->tail, STDERR_FILENO);
 	return EXIT_TIMEOUT;
 }
 
@@ -241,7 +246,7 @@ verdict(struct watch *w)
 	return 0;
 }
 
-/* The daemon ended before it was ready: say how. */
+/* The daemon ended before it was ready: say how, and its last words. */
 static int
 ended(struct watch *w)
 {
@@ -250,6 +255,7 @@ ended(struct watch *w)
 
 	while ((r = waitpid(w->daemon, &status, 0)) == -1 && errno == EINTR)
 		;
+	tail_take(&w->tail);
 	if (r == -1)
 		msg("'%s' ended before it was ready", cmd);
 	else if (WIFSIGNALED(status))
@@ -258,15 +264,18 @@ ended(struct watch *w)
 	else
 		msg("'%s' exited with status %d before it was ready", cmd,
 		    WEXITSTATUS(status));
+	tail_show(&w->tail, STDERR_FILENO);
 	stop_all(w);
 	return EXIT_NOTREADY;
 }
 
-/* It reported failure and still runs: say so. */
+/* It reported failure and still runs: say so, and its last words. */
 static int
 not_ready(struct watch *w)
 {
+	tail_take(&w->tail);
 	ready_explain(w->r);
+	tail_show(&w->tail, STDERR_FILENO);
 	stop_all(w);
 	return EXIT_NOTREADY;
 }
@@ -470,12 +479,18 @@ void
 watch_init(struct watch *w, struct launch *l, const struct ready *r,
     long long deadline)
 {
-	(void)r;
+	const struct options *o = l->opt;
+
 	memset(w, 0, sizeof(*w));
 	w->l = l;
 	w->report_fd = w->sigfd = w->pidfd = w->sender_fd = -1;
 	w->deadline_src = w->judge_src = -1;
 	w->deadline = deadline;
+	tail_init(&w->tail);
+	/* Only a start that waits can fail after the exec. */
+	if (r->n > 0)
+		tail_mark(&w->tail, l->err != NULL ? l->err : l->out,
+		    o->truncate, o->user != NULL ? l->user.uid : geteuid());
 }
 
 int
@@ -508,6 +523,7 @@ watch_free(struct watch *w)
 		close(w->pidfd);
 	if (w->sender_fd >= 0)
 		close(w->sender_fd);
+	tail_free(&w->tail);
 	loop_free(&w->loop);
 	w->report_fd = w->pidfd = w->sender_fd = -1;
 }

@@ -13,6 +13,7 @@
 #include "loop.h"
 #include "ready.h"
 #include "report.h"
+#include "tail.h"
 
 struct watch {
 	struct launch *l;
@@ -30,13 +31,17 @@ struct watch {
 	int pidfd;		/* for daemon, with --wait */
 	bool executed;		/* the verdict said the command runs */
 	bool lock_existed;	/* the lockfile was there before the fork */
+	struct tail tail;	/* with --wait: its log as it was before */
 	struct loop loop;
 	int deadline_src;	/* the loop's sources whose time changes */
 	int judge_src;
 	int sender_fd;		/* lingering: pidfd of the barrier's sender */
 };
 
-/* Before the fork: nothing open yet. */
+/*
+ * Before the fork: nothing open yet; with --wait (r has sources), note
+ * where the daemon's log ends.
+ */
 void watch_init(struct watch *w, struct launch *l, const struct ready *r,
     long long deadline);
 
