@@ -19,6 +19,7 @@ enum mode {
 	MODE_START = 0,
 	MODE_STOP,		/* --stop */
 	MODE_STATUS,		/* --status */
+	MODE_SIGNAL,		/* --signal without --stop: send only */
 };
 
 enum wait_kind {
@@ -58,8 +59,9 @@ struct options {
 	size_t nwait;
 	double timeout;		/* -t seconds, the mode's default, or -1 */
 	const char *timeout_arg;	/* as given, for messages */
-	int signal;		/* --signal; SIGTERM by default */
+	int signal;		/* --signal (0 checks only); SIGTERM by default */
 	bool signal_given;
+	bool quiet;		/* -q: "already running" and "not running" */
 	bool truncate;
 	bool clear_env;
 	bool verbose;

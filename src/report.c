@@ -12,7 +12,9 @@
 #include "command.h"
 #include "exitcodes.h"
 #include "msg.h"
+#include "pidfile.h"
 #include "report.h"
+#include "trust.h"
 
 void
 report_send(int fd, const struct verdict *v)
@@ -50,6 +52,17 @@ explain_held(int fd, const char *what, const char *path, pid_t pid)
 	else
 		msg_to(fd, "already running (%s %s is locked by another "
 		    "process)", what, path);
+	return EXIT_RUNNING;
+}
+
+/* The daemon is gone; what inherited its lock holds it (pidfile_take()). */
+static int
+explain_orphaned(int fd, const struct launch *l, pid_t gone)
+{
+	char why[256];
+
+	msg_to(fd, "%s (pidfile %s)", pidfile_orphans(l->pidfile, gone, why,
+	    sizeof(why)), l->opt->pidfile);
 	return EXIT_RUNNING;
 }
 
@@ -149,6 +162,17 @@ report_explain(int fd, const struct launch *l, const struct verdict *v)
 	char line[512];
 	size_t i;
 
+	if (v->step == STEP_PIDFILE_HELD && v->pid < 0)
+		return explain_orphaned(fd, l, -v->pid);
+	/* -q: a daemon already running is no news to cron. */
+	if ((v->step == STEP_PIDFILE_HELD || v->step == STEP_LOCKFILE_HELD) &&
+	    l->opt->quiet)
+		return EXIT_RUNNING;
+	if (v->step == STEP_PIDFILE_OPEN && trust_reason(v->err) != NULL) {
+		msg_to(fd, "cannot trust pidfile '%s': %s", l->opt->pidfile,
+		    trust_reason(v->err));
+		return EXIT_SETUP;
+	}
 	if (v->step == STEP_PIDFILE_HELD)
 		return explain_held(fd, "pidfile", l->opt->pidfile, v->pid);
 	if (v->step == STEP_LOCKFILE_HELD)
