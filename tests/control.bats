@@ -297,8 +297,10 @@ daemonize: pid $pid has exited"
 	start_looping st.pid st.log 'trap "" TERM'
 	pid=$(pid_in st.pid)
 	# Every signal after the first SIGTERM is swallowed, as if the daemon
-	# could not be killed (a process stuck in the kernel).
-	run --separate-stderr strace -qq -o /dev/null -e trace=kill,pidfd_send_signal \
+	# could not be killed (a process stuck in the kernel). LeakSanitizer,
+	# in a sanitizer build, cannot work under ptrace.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    run --separate-stderr strace -qq -o /dev/null -e trace=kill,pidfd_send_signal \
 	    -e inject=kill:retval=0:when=2+ \
 	    -e inject=pidfd_send_signal:retval=0:when=2+ \
 	    "$DAEMONIZE" --stop -t 0.2 -p st.pid
