@@ -18,8 +18,8 @@ _daemonize_takes_next()
     --?*)
         _dz_opt=
         for name in "${long[@]}" --single-fork --double-fork --append \
-            --foreground --help --verbose --version --clear-env --status \
-            --stop --truncate; do
+            --foreground --help --quiet --verbose --version --clear-env \
+            --status --stop --truncate; do
             [[ $name == "$word" ]] && { _dz_opt=$name; break; }
             [[ $name == "$word"* ]] || continue
             [[ $_dz_opt ]] && return 1      # ambiguous
@@ -73,6 +73,19 @@ _daemonize_command()
     _command_offset "$r"
 }
 
+# --signal SIG: kill -l's names, but for glibc's own 32 and 33, which it
+# lists as JUNK(32) and JUNK(33).
+_daemonize_signals()
+{
+    local s
+    local -a sigs=()
+    _signals
+    for s in "${COMPREPLY[@]}"; do
+        [[ $s == JUNK* ]] || sigs+=("$s")
+    done
+    COMPREPLY=("${sigs[@]}")
+}
+
 # -w SPEC: the kinds, then what each takes.
 _daemonize_wait()
 {
@@ -95,7 +108,8 @@ _daemonize()
     local cur prev words cword split
     _init_completion -s -n : || return
 
-    local i _dz_opt='' mode=start
+    # The mode: start; stop or status; or signal, --signal without --stop.
+    local i w _dz_opt='' mode=start signal=
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
         --)
@@ -103,12 +117,17 @@ _daemonize()
             return
             ;;
         -?*)
+            # "--signal=SIG", or an abbreviation long enough to be unique.
+            w=${words[i]%%=*}
+            [[ $w != "${words[i]}" && ${#w} -ge 5 && --signal == "$w"* ]] &&
+                signal=1
             if _daemonize_takes_next "${words[i]}"; then
                 ((i + 1 == cword)) && break
                 ((i++))
             fi
             case $_dz_opt in
             --status | --stop) mode=${_dz_opt#--} ;;
+            --signal) signal=1 ;;
             esac
             _dz_opt=
             ;;
@@ -118,6 +137,7 @@ _daemonize()
             ;;
         esac
     done
+    [[ $mode == start && $signal ]] && mode=signal
     if ((i == cword)); then
         _dz_opt=
         # "--pidfile=x": complete x as the argument of --pidfile.
@@ -146,7 +166,7 @@ _daemonize()
         _daemonize_wait
         ;;
     --signal)
-        _signals
+        _daemonize_signals
         ;;
     --rlimit)
         _daemonize_rlimit
@@ -159,12 +179,13 @@ _daemonize()
             case $mode in
             stop) opts='-p -t -v --pidfile --signal --timeout --verbose' ;;
             status) opts='-p -v --pidfile --verbose' ;;
-            *) opts='-1 -2 -a -c -e -E -f -h -l -m -o -p -t -u -v -V -w
+            signal) opts='-p -q -v --pidfile --quiet --stop --verbose' ;;
+            *) opts='-1 -2 -a -c -e -E -f -h -l -m -o -p -q -t -u -v -V -w
                 --single-fork --double-fork --append --chdir --stderr --env
                 --foreground --help --lockfile --umask --stdout --pidfile
-                --timeout --user --verbose --version --wait --clear-env
-                --keep-fd --nice --oom-score-adj --rlimit --signal --status
-                --stop --truncate' ;;
+                --quiet --timeout --user --verbose --version --wait
+                --clear-env --keep-fd --nice --oom-score-adj --rlimit
+                --signal --status --stop --truncate' ;;
             esac
             COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         elif [[ $mode == start ]]; then

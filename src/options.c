@@ -36,7 +36,7 @@ enum {
 };
 
 /* Sorted by letter, long-only options last; keep in step with usage(). */
-static const char shortopts[] = "+:12ac:e:E:fhl:m:o:p:t:u:vVw:";
+static const char shortopts[] = "+:12ac:e:E:fhl:m:o:p:qt:u:vVw:";
 
 static const struct option longopts[] = {
 	{ "single-fork",	no_argument,		NULL, '1' },
@@ -51,6 +51,7 @@ static const struct option longopts[] = {
 	{ "umask",		required_argument,	NULL, 'm' },
 	{ "stdout",		required_argument,	NULL, 'o' },
 	{ "pidfile",		required_argument,	NULL, 'p' },
+	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "timeout",		required_argument,	NULL, 't' },
 	{ "user",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
@@ -75,8 +76,10 @@ options_usage(void)
 "Usage: daemonize [OPTION]... [--] COMMAND [ARG]...\n"
 "  or:  daemonize --stop -p PIDFILE [--signal SIG] [--timeout SECS]\n"
 "  or:  daemonize --status -p PIDFILE\n"
+"  or:  daemonize --signal SIG -p PIDFILE\n"
 "Run COMMAND as a Unix daemon; exit 0 only once it has been executed (and,\n"
-"with --wait, is ready). Stop it, or tell whether it runs, by its pidfile.\n"
+"with --wait, is ready). Stop it, tell whether it runs, or signal it, by its\n"
+"pidfile.\n"
 "\n"
 "  -1, --single-fork        fork once: the daemon leads its session\n"
 "  -2, --double-fork        fork twice: it can never regain a terminal (default)\n"
@@ -90,6 +93,8 @@ options_usage(void)
 "  -m, --umask MASK         octal umask of COMMAND (default 022)\n"
 "  -o, --stdout FILE        append COMMAND's stdout to FILE\n"
 "  -p, --pidfile FILE       lock FILE and write the daemon's pid to it\n"
+"  -q, --quiet              say nothing when already running (a start) or\n"
+"                             not running (--signal)\n"
 "  -t, --timeout SECS       time limit of a start (with --wait, default 60)\n"
 "                             and of --stop before SIGKILL (default 10)\n"
 "  -u, --user USER[:GROUP]  run COMMAND as USER (needs root)\n"
@@ -103,7 +108,8 @@ options_usage(void)
 "      --oom-score-adj N    set COMMAND's oom_score_adj (-1000 to 1000)\n"
 "      --rlimit NAME=SOFT[:HARD]\n"
 "                           set a resource limit of COMMAND (repeatable)\n"
-"      --signal SIG         signal for --stop (default TERM)\n"
+"      --signal SIG         send SIG to the daemon in PIDFILE (0 checks only);\n"
+"                             with --stop, the signal to stop it (default TERM)\n"
 "      --status             tell whether the daemon in PIDFILE runs\n"
 "      --stop               stop the daemon in PIDFILE\n"
 "      --truncate           truncate log files instead of appending\n"
@@ -112,7 +118,8 @@ options_usage(void)
 "3 ended or failed before ready, 124 not ready in time, 125 set-up failed,\n"
 "126 COMMAND not executable, 127 COMMAND not found. Of --stop: 0 stopped,\n"
 "1 still running, 125 bad pidfile. Of --status: 0 running, 1 stale pidfile,\n"
-"3 not running, 4 unknown.\n"
+"3 not running, 4 unknown, 125 untrusted pidfile. Of --signal: 0 sent,\n"
+"1 not permitted, 7 not running, 125 bad pidfile.\n"
 "See daemonize(1) for details.\n", stdout);
 }
 
@@ -406,6 +413,9 @@ take_option(struct options *o, int c, char *arg)
 	case 'p':
 		o->pidfile = arg;
 		break;
+	case 'q':
+		o->quiet = true;
+		break;
 	case 't':
 		if (num_seconds(arg, TIMEOUT_MAX, &o->timeout) == -1)
 			return usage_error("invalid timeout '%s' (seconds, 0 "
@@ -462,18 +472,14 @@ check_user_form(const char *user)
 /* What the options seen so far mean beyond their own values. */
 struct seen {
 	int start_only;		/* the first option only a start takes */
-	int stop_only;		/* the first of -t and --signal */
 };
 
 static void
 note_seen(struct seen *seen, int c)
 {
 	switch (c) {
-	case 'h': case 'p': case 'v': case 'V': case OPT_STATUS: case OPT_STOP:
-		break;
-	case 't': case OPT_SIGNAL:
-		if (seen->stop_only == 0)
-			seen->stop_only = c;
+	case 'h': case 'p': case 'q': case 't': case 'v': case 'V':
+	case OPT_SIGNAL: case OPT_STATUS: case OPT_STOP:
 		break;
 	default:
 		if (seen->start_only == 0)
@@ -481,18 +487,33 @@ note_seen(struct seen *seen, int c)
 	}
 }
 
+/* --signal alone is a mode; with --stop, the signal that stops. */
+static int
+check_signal(struct options *o)
+{
+	if (!o->signal_given)
+		return 0;
+	if (o->mode == MODE_STATUS)
+		return usage_error("option '--signal' cannot be used with "
+		    "--status");
+	if (o->mode == MODE_STOP && o->signal == 0)
+		return usage_error("signal 0 cannot be used with --stop: it "
+		    "only checks");
+	if (o->mode == MODE_START)
+		o->mode = MODE_SIGNAL;
+	return 0;
+}
+
 static int
 check_control(const struct options *o, const struct seen *seen, int argc,
     char *argv[])
 {
-	const char *verb = o->mode == MODE_STOP ? "--stop" : "--status";
-	int other = seen->start_only;
+	const char *verb = o->mode == MODE_STOP ? "--stop" :
+	    o->mode == MODE_STATUS ? "--status" : "--signal";
 
-	if (other == 0 && o->mode == MODE_STATUS)
-		other = seen->stop_only;
-	if (other != 0)
+	if (seen->start_only != 0)
 		return usage_error("option '--%s' cannot be used with %s",
-		    long_name(other), verb);
+		    long_name(seen->start_only), verb);
 	if (o->pidfile == NULL)
 		return usage_error("%s needs --pidfile", verb);
 	if (optind < argc)
@@ -544,8 +565,6 @@ check_start(const struct options *o, int argc)
 {
 	int rc;
 
-	if (o->signal_given)
-		return usage_error("option '--signal' needs --stop");
 	if ((rc = check_waits(o)) != 0)
 		return rc;
 	if (o->user != NULL && (rc = check_user_form(o->user)) != 0)
@@ -575,7 +594,7 @@ default_timeout(struct options *o)
 int
 options_parse(struct options *o, int argc, char *argv[])
 {
-	struct seen seen = { 0, 0 };
+	struct seen seen = { 0 };
 	int rc;
 
 	memset(o, 0, sizeof(*o));
@@ -607,6 +626,8 @@ options_parse(struct options *o, int argc, char *argv[])
 	}
 	if (o->help || o->version)
 		return 0;
+	if ((rc = check_signal(o)) != 0)
+		return rc;
 	if (o->mode != MODE_START)
 		rc = check_control(o, &seen, argc, argv);
 	else

@@ -21,6 +21,7 @@ enum mode {
 	MODE_START = 0,
 	MODE_STOP,		/* --stop */
 	MODE_STATUS,		/* --status */
+	MODE_SIGNAL,		/* --signal without --stop: send only */
 };
 
 enum wait_kind {
@@ -66,8 +67,9 @@ struct options {
 	int nice;
 	const char *oom_score_adj_arg;	/* --oom-score-adj as given, or NULL */
 	int oom_score_adj;
-	int signal;		/* --signal; SIGTERM by default */
+	int signal;		/* --signal (0 checks only); SIGTERM by default */
 	bool signal_given;
+	bool quiet;		/* -q: "already running" and "not running" */
 	bool truncate;
 	bool clear_env;
 	bool verbose;

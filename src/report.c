@@ -13,7 +13,9 @@
 #include "compat.h"
 #include "exitcodes.h"
 #include "msg.h"
+#include "pidfile.h"
 #include "report.h"
+#include "trust.h"
 
 void
 report_send(int fd, const struct verdict *v)
@@ -36,6 +38,17 @@ explain_held(char *buf, size_t size, const char *what, const char *path,
 	else
 		snprintf(buf, size, "already running (%s %s is locked by "
 		    "another process)", what, path);
+	return EXIT_RUNNING;
+}
+
+/* The daemon is gone; what inherited its lock holds it (pidfile_take()). */
+static int
+explain_orphaned(char *buf, size_t size, const struct launch *l, pid_t gone)
+{
+	char why[256];
+
+	snprintf(buf, size, "%s (pidfile %s)", pidfile_orphans(l->pidfile,
+	    gone, why, sizeof(why)), l->opt->pidfile);
 	return EXIT_RUNNING;
 }
 
@@ -163,6 +176,19 @@ report_format(char *buf, size_t size, const struct launch *l,
 	char line[512];
 	size_t i;
 
+	if (size > 0)
+		buf[0] = '\0';
+	if (v->step == STEP_PIDFILE_HELD && v->pid < 0)
+		return explain_orphaned(buf, size, l, -v->pid);
+	/* -q: a daemon already running is no news to cron. */
+	if ((v->step == STEP_PIDFILE_HELD || v->step == STEP_LOCKFILE_HELD) &&
+	    l->opt->quiet)
+		return EXIT_RUNNING;
+	if (v->step == STEP_PIDFILE_OPEN && trust_reason(v->err) != NULL) {
+		snprintf(buf, size, "cannot trust pidfile '%s': %s",
+		    l->opt->pidfile, trust_reason(v->err));
+		return EXIT_SETUP;
+	}
 	if (v->step == STEP_PIDFILE_HELD)
 		return explain_held(buf, size, "pidfile", l->opt->pidfile,
 		    v->pid);
@@ -197,6 +223,8 @@ report_explain(int fd, const struct launch *l, const struct verdict *v)
 	char line[1024];
 	int rc = report_format(line, sizeof(line), l, v);
 
-	msg_to(fd, "%s", line);
+	/* Empty for -q's silent refusal. */
+	if (line[0] != '\0')
+		msg_to(fd, "%s", line);
 	return rc;
 }
