@@ -78,8 +78,10 @@ kill_at() {
 	need_root
 	t=$(tag)
 	mkdir -m 777 u
-	run -125 kill_at chdir -1 -u nobody -p u/k.pid -o u/k.log sleep 3408 "$t"
+	# The pidfile not in u: root trusts no pidfile another user could swap.
+	run -125 kill_at chdir -1 -u nobody -p k.pid -o u/k.log sleep 3408 "$t"
 	assert_output "daemonize: cannot start 'sleep': set-up was cut short (killed?)"
 	assert_equal "$(ls -A u)" ""
+	assert_file_not_exists k.pid
 	poll no_process "$t"
 }
