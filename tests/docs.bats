@@ -7,16 +7,6 @@ load helper
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 MAN=$ROOT/man/daemonize.1
 
-# The long options --help lists, one a line, sorted.
-help_long() {
-	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]], |    )(--[a-z-]+).*/\2/p' |
-	    LC_ALL=C sort
-}
-
-help_short() {
-	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]]),.*/\1/p' | LC_ALL=C sort
-}
-
 # The options the manual's option list defines: its ".It Fl" lines, where
 # ".Fl \-stop" is --stop.
 man_long() {

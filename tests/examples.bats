@@ -7,8 +7,7 @@ load helper
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 
 setup() {
-	cd "$BATS_TEST_TMPDIR" || return
-	: >"$BATS_TEST_TMPDIR/.tracked"
+	scratch_setup
 	mkdir www
 	echo "hello $(tag)" >www/hello.txt
 	export DAEMONIZE PYTHON=/usr/bin/python3 DOCROOT=$BATS_TEST_TMPDIR/www \
@@ -16,14 +15,6 @@ setup() {
 	    RUN_AS= TIMEOUT=10
 	PORT=$(free_port)
 	export PORT
-}
-
-# A loopback TCP port nothing listens on: the kernel's pick for port 0.
-free_port() {
-	/usr/bin/python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
 }
 
 init() {
