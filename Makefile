@@ -52,9 +52,10 @@ daemonize: $(OBJS)
 
 # C unit tests of the parsers (tests/unit): each a program of TAP lines,
 # linked with the objects it tests.
-UNIT_TESTS = tests/unit/msg_test tests/unit/num_test
+UNIT_TESTS = tests/unit/msg_test tests/unit/num_test tests/unit/options_test
 UNIT_OBJS_msg_test = src/msg.o
 UNIT_OBJS_num_test = src/num.o
+UNIT_OBJS_options_test = src/msg.o src/num.o src/options.o src/signame.o
 
 .SECONDEXPANSION:
 $(UNIT_TESTS): %: %.o $$(UNIT_OBJS_$$(notdir $$@))
