@@ -145,5 +145,15 @@ http_body() {
 	    "\$ daemonize -p ticker.pid -o ticker.log sh -c 'while :; do date; sleep 1; done'"
 	assert_line --regexp '^exit status 0; ticker.pid already holds [0-9]+$'
 	assert_line --partial "(already running)"
-	assert_line "stopped"
+	pid=$(sed -n 's/^exit status 0; ticker.pid already holds \([0-9]*\)$/\1/p' \
+	    <<<"$output")
+	[[ $pid =~ ^[0-9]+$ ]] || fail "the demo named no pid"
+	track "$pid"
+	assert_line "\$ daemonize --stop -p ticker.pid"
+	assert_line "exit status 0; stopped, and ticker.pid removed"
+	assert_line --index $((${#lines[@]} - 2)) "not running"
+	assert_line --index $((${#lines[@]} - 1)) \
+	    "exit status 3 (not running, no pidfile)"
+	# --stop returned once the daemon was gone (a zombie counts).
+	dead "$pid"
 }
