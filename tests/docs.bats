@@ -127,3 +127,11 @@ EOF_CASES
 	done
 	grep -qF examples/webserver.init "$MAN"
 }
+
+@test "no recipe puts a pidfile or log where other users can write" {
+	# A pidfile in /tmp can be planted by anyone first (and root then
+	# refuses it, or signals what it names).
+	run grep -nE -- '-[pleo] "?/(tmp|var/tmp|dev/shm)/' "$ROOT/README.md" "$MAN"
+	assert_failure 1
+	assert_output ""
+}
