@@ -84,8 +84,11 @@ http_body() {
 
 	run init try-restart
 	assert_success
-	track "$(pid_in web.pid)"
-	refute [ "$(pid_in web.pid)" = "$new" ]
+	newer=$(pid_in web.pid)
+	track "$newer"
+	assert [ "$newer" != "$new" ]
+	assert dead "$new"
+	alive "$newer"
 	init stop
 }
 

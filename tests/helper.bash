@@ -86,7 +86,10 @@ alive() {
 	[ "$state" != Z ] && [ "$state" != X ]
 }
 
+# The process is gone (or a zombie). What is not a pid (an empty
+# $(pid_in ...), say) is a slip of the test, not a dead process.
 dead() {
+	[[ $1 =~ ^[0-9]+$ ]] || { echo "dead: not a pid: '$1'" >&2; return 1; }
 	! alive "$1"
 }
 

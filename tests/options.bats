@@ -121,7 +121,8 @@ load helper
 	# The control: a start that works leaves its daemon, and leaves sees it.
 	run leaves ok.pid "$DAEMONIZE" -p d.pid sleep 300
 	assert_success
-	assert_equal "$(<ok.pid)" "$(pid_in d.pid)"
+	pid=$(pid_in d.pid)
+	holds ok.pid "$pid"$'\n'
 	run leaves left.pid "$DAEMONIZE" -p u.pid -o u.log -m 9 sleep 300
 	assert_failure 2
 	holds left.pid ""
