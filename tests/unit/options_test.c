@@ -1,7 +1,9 @@
 /*
  * options.c: argument vectors, good and bad, with the exit code and, for
  * the good ones, every field the parse sets. Usage messages go to stderr,
- * which is sent to /dev/null here; tests/options.bats checks their text.
+ * which is sent to /dev/null while the parser runs (and only then, so a
+ * sanitizer's report at exit is seen); tests/options.bats checks their
+ * text.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -350,12 +352,11 @@ main(void)
 {
 	char words[512];
 	size_t i;
-	int null;
+	int null, err;
 
-	/* The parser explains its refusals on stderr: not wanted here. */
 	if ((null = open("/dev/null", O_WRONLY)) == -1 ||
-	    dup2(null, STDERR_FILENO) == -1) {
-		perror("options_test: /dev/null");
+	    (err = dup(STDERR_FILENO)) == -1) {
+		perror("options_test");
 		return 1;
 	}
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -368,7 +369,12 @@ main(void)
 			argv[argc] = (char *)cases[i].argv[argc - 1];
 		/* glibc starts getopt afresh, state and all, at optind 0. */
 		optind = 0;
+		/* The parser explains its refusals on stderr: not wanted. */
+		fflush(stderr);
+		dup2(null, STDERR_FILENO);
 		rc = options_parse(&o, argc, argv);
+		fflush(stderr);
+		dup2(err, STDERR_FILENO);
 		show_argv(words, sizeof(words), cases[i].argv);
 		if (rc != cases[i].rc)
 			unit_check(false, "daemonize %s: exit %d, want %d",
