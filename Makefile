@@ -34,10 +34,10 @@ override LDLIBS   += -Wl,-Bstatic $(BSD_LIBS) -Wl,-Bdynamic
 # a fifth fewer page faults per start, a few hundredths of a ms.
 override LDFLAGS  += -Wl,-z,now
 
-SRCS = src/command.c src/control.c src/detach.c src/lock.c src/main.c \
-       src/msg.c src/num.c src/options.c src/path.c src/pidfile.c src/proc.c \
-       src/ready.c src/report.c src/signame.c src/start.c src/stop.c \
-       src/user.c src/watch.c
+SRCS = src/command.c src/control.c src/detach.c src/lock.c src/logwait.c \
+       src/main.c src/msg.c src/notify.c src/num.c src/options.c src/path.c \
+       src/pidfile.c src/proc.c src/ready.c src/report.c src/signame.c \
+       src/start.c src/stop.c src/tcp.c src/user.c src/warden.c src/watch.c
 OBJS = $(SRCS:.c=.o)
 
 # Debian 12 packages the build and the tests need.
