@@ -52,9 +52,12 @@ daemonize: $(OBJS)
 
 # C unit tests of the parsers (tests/unit): each a program of TAP lines,
 # linked with the objects it tests.
-UNIT_TESTS = tests/unit/msg_test tests/unit/num_test
+UNIT_TESTS = tests/unit/msg_test tests/unit/notify_test tests/unit/num_test \
+	     tests/unit/tcp_test
 UNIT_OBJS_msg_test = src/msg.o
+UNIT_OBJS_notify_test = src/notify.o src/num.o src/proc.o
 UNIT_OBJS_num_test = src/num.o
+UNIT_OBJS_tcp_test = src/tcp.o src/proc.o
 
 .SECONDEXPANSION:
 $(UNIT_TESTS): %: %.o $$(UNIT_OBJS_$$(notdir $$@))
