@@ -386,12 +386,6 @@ ready_forked(struct ready *r)
 	r->nchild_fds = 0;
 }
 
-void
-ready_spawned(struct ready *r, pid_t child)
-{
-	warden_group(&r->warden, child);
-}
-
 int
 ready_arm(struct ready *r, pid_t daemon, pid_t session)
 {
@@ -400,8 +394,6 @@ ready_arm(struct ready *r, pid_t daemon, pid_t session)
 
 	r->daemon = daemon;
 	r->session = session;
-	warden_group(&r->warden, session);
-	warden_daemon(&r->warden, daemon);
 	log_files(r->l, &f);
 	for (i = 0; i < r->n; i++)
 		if (r->src[i].spec->kind == WAIT_LOG &&

@@ -74,12 +74,6 @@ int ready_prepare(struct ready *r, const char *cwd);
 void ready_forked(struct ready *r);
 
 /*
- * Then: child is the first child, whose pid will name the daemon's
- * session and process group (for the warden, should we die now).
- */
-void ready_spawned(struct ready *r, pid_t child);
-
-/*
  * The command runs as pid daemon in session: open its logs, first probes.
  * 0, or the exit code after saying why.
  */

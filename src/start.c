@@ -237,7 +237,6 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 	}
 	close(fds[1]);
 	ready_forked(r);
-	ready_spawned(r, w.child);
 	w.report_fd = fds[0];
 	rc = watch_start(&w, r);
 	if (w.report_fd >= 0)

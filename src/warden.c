@@ -1,139 +1,191 @@
 /*
  * Only --wait notify has one: its directory is the one thing a start
- * leaves in the file system that no later run would clean up, and the
- * fork (a few hundredths of a millisecond, beside the daemon's own set-up)
- * is not worth paying on every start.
+ * leaves in the file system that nothing else would clean up.
+ *
+ * The warden is a clone(2) that shares the caller's memory (CLONE_VM, as
+ * posix_spawn's child does), not a fork: no page tables to copy, none to
+ * tear down, and what to undo is simply written to memory it will read,
+ * with no message to wake it. A forked warden, told over its pipe, cost
+ * the notify start half a millisecond on a loaded machine. The price is
+ * discipline:
+ *  - while the caller lives, the warden only blocks in read(2) on its own
+ *    stack, every signal blocked, and calls nothing that could fail and
+ *    write errno (the caller's: the thread pointer is shared) or touch
+ *    the heap;
+ *  - it undoes only at end of file on the pipe, which means the caller is
+ *    dead (a caller that settles kills it first), so the memory is the
+ *    warden's alone; even then it calls nothing that allocates, since the
+ *    caller may have died inside malloc.
+ *
+ * Whom to stop is written by the forks themselves: the plan is a shared
+ * mapping, and a pthread_atfork(3) handler has the first child (whose pid
+ * names the daemon's session and group) and then the daemon's side each
+ * write their own pid there before they do anything else. A caller told
+ * the pid by fork(2) could be killed before it passed it on; the pipe's
+ * end of file cannot come before the children have run, since they hold
+ * copies of its write end until their set-up closes them.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <bsd/unistd.h>
-
+#include "clock.h"
 #include "pidfile.h"
-#include "stop.h"
+#include "proc.h"
 #include "warden.h"
 
+#define STACK_SIZE	(256 * 1024)	/* mapped lazily: costs what it uses */
 #define GRACE_MS	2000	/* SIGTERM, then SIGKILL: as a failed start */
-#define LIFELINE	3	/* the pipe's read end, in the warden */
+#define NAP_MAX_MS	16
 
-enum rec_kind {
-	REC_FILE, REC_DIR, REC_GROUP, REC_DAEMON, REC_SPARE,
-	REC_DONE,		/* settled by the caller: nothing to undo */
-};
-
-/* Written whole (under PIPE_BUF), so read whole. */
-struct rec {
-	int kind;
-	pid_t pid;
-	char path[128];
-};
-
-/* What the warden would undo. */
-struct plan {
+/*
+ * What to undo, at the top of the warden's stack: written by the caller
+ * and its forks, read by the warden once the caller is dead. A path counts
+ * once its flag is set, after it is whole: SIGKILL may stop the caller
+ * mid-copy.
+ */
+struct warden_plan {
+	int fd;			/* the pipe's read end */
+	const char *pidfile;	/* the caller's, never freed before us */
 	char file[128];
 	char dir[128];
-	pid_t pgid;
-	pid_t daemon;
-	int pidfd;		/* the daemon's, or -1 */
-	bool spare;
+	atomic_bool has_file;
+	atomic_bool has_dir;
+	atomic_int pgid;	/* the first child's pid */
+	atomic_int daemon;	/* the daemon's side's pid */
+	atomic_bool spare;
 };
 
+/* pthread_atfork(3) handlers take no argument: the plan, while there is one. */
+static struct warden_plan *forked_plan;
+
+/* In each child fork(2) makes: the first, then the daemon's side. */
 static void
-take(struct plan *p, const struct rec *r)
+note_fork(void)
 {
-	switch (r->kind) {
-	case REC_FILE:
-		memcpy(p->file, r->path, sizeof(p->file));
-		break;
-	case REC_DIR:
-		memcpy(p->dir, r->path, sizeof(p->dir));
-		break;
-	case REC_GROUP:
-		p->pgid = r->pid;
-		break;
-	case REC_DAEMON:
-		/* A pidfd, so that no reused number is ever signalled. */
-		if (p->pidfd == -1 &&
-		    (p->pidfd = pidfd_open(r->pid, 0)) >= 0)
-			p->daemon = r->pid;
-		break;
-	case REC_SPARE:
-		p->spare = true;
-		break;
-	}
+	struct warden_plan *p = forked_plan;
+	int none = 0;
+
+	if (p == NULL)
+		return;
+	if (!atomic_compare_exchange_strong(&p->pgid, &none, (int)getpid()))
+		atomic_compare_exchange_strong(&p->daemon, &none,
+		    (int)getpid());
 }
 
-/* The caller is gone unsettled: do what it would have done. */
 static void
-undo(const struct plan *p, const char *pidfile)
+send_all(pid_t pgid, int pidfd, int sig)
 {
-	struct target t = { p->daemon, p->pidfd, p->pgid, false };
+	if (pgid > 0)
+		(void)kill(-pgid, sig);
+	if (pidfd >= 0)
+		(void)pidfd_send_signal(pidfd, sig, NULL, 0);
+}
 
-	if (p->file[0] != '\0')
-		(void)unlink(p->file);
-	if (p->dir[0] != '\0')
-		(void)rmdir(p->dir);
-	if (p->spare || (t.pid <= 0 && t.pgid <= 0))
-		return;
-	(void)stop_target(&t, SIGTERM, GRACE_MS, GRACE_MS);
-	if (pidfile != NULL)
-		pidfile_clean(pidfile);
+/* The daemon has exited and nothing of its group is left (or reaped). */
+static bool
+gone(pid_t pgid, int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	if (pidfd >= 0 && poll(&p, 1, 0) != 1)
+		return false;
+	return pgid <= 0 || (kill(-pgid, 0) == -1 && errno == ESRCH);
+}
+
+static bool
+wait_gone(pid_t pgid, int pidfd, long ms)
+{
+	long long end = clock_ms() + ms;
+	long nap = 1;
+
+	while (!gone(pgid, pidfd)) {
+		struct timespec ts = { 0, nap * 1000000L };
+
+		if (clock_ms() >= end)
+			return false;
+		nanosleep(&ts, NULL);
+		if (nap < NAP_MAX_MS)
+			nap *= 2;
+	}
+	return true;
 }
 
 /*
- * Nothing of the caller's but the pipe: no copy of a --wait fd:N pipe
- * that would hide its end of file, no terminal's stdio, and none of the
- * signals that would end the caller's whole group.
+ * The daemon's pidfd, if it is still the daemon: alive or a zombie, and
+ * in the session the start made (unless it made its own), not a process
+ * that took its number after it was reaped.
  */
-static void
-isolate(int fd)
+static int
+daemon_pidfd(pid_t daemon, pid_t pgid)
 {
-	static const int sigs[] = {
-		SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2,
-		SIGPIPE,
-	};
-	size_t i;
-	int null, n;
+	struct proc_stat ps;
+	int fd;
 
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		(void)signal(sigs[i], SIG_IGN);
-	if (fd != LIFELINE && dup2(fd, LIFELINE) == -1)
-		_exit(1);
-	closefrom(LIFELINE + 1);
-	null = open("/dev/null", O_RDWR);
-	for (n = 0; n < LIFELINE; n++)
-		if (null != n && (null < 0 || dup2(null, n) == -1))
-			(void)close(n);
-	if (null > LIFELINE)
-		(void)close(null);
+	if (daemon <= 0 || (fd = pidfd_open(daemon, 0)) == -1)
+		return -1;
+	if (proc_stat(daemon, &ps) == 0 &&
+	    (ps.session == pgid || ps.session == daemon))
+		return fd;
+	close(fd);
+	return -1;
 }
 
-static void __attribute__((noreturn))
-warden_run(int fd, const char *pidfile)
+/*
+ * The caller is gone unsettled: do what it would have done. Stopping is
+ * stop.c's rule (SIGTERM to the group and the daemon, SIGKILL after the
+ * grace) without its scan of /proc, which allocates.
+ */
+static void
+undo(const struct warden_plan *p)
 {
-	struct plan p;
-	struct rec r;
-	ssize_t n;
+	pid_t pgid = atomic_load(&p->pgid);
+	int pidfd;
 
-	memset(&p, 0, sizeof(p));
-	p.pidfd = -1;
-	isolate(fd);
-	while ((n = read(LIFELINE, &r, sizeof(r))) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(r))
-			break;
-		if (r.kind == REC_DONE)
-			_exit(0);
-		r.path[sizeof(r.path) - 1] = '\0';
-		take(&p, &r);
+	if (atomic_load(&p->has_file))
+		(void)unlink(p->file);
+	if (atomic_load(&p->has_dir))
+		(void)rmdir(p->dir);
+	if (atomic_load(&p->spare))
+		return;
+	pidfd = daemon_pidfd(atomic_load(&p->daemon), pgid);
+	if (pidfd < 0 && pgid <= 0)
+		return;
+	send_all(pgid, pidfd, SIGTERM);
+	if (!wait_gone(pgid, pidfd, GRACE_MS)) {
+		send_all(pgid, pidfd, SIGKILL);
+		(void)wait_gone(pgid, pidfd, GRACE_MS);
 	}
-	undo(&p, pidfile);
+	if (p->pidfile != NULL)
+		pidfile_clean(p->pidfile);
+}
+
+static int
+warden_main(void *arg)
+{
+	const struct warden_plan *p = arg;
+	sigset_t all;
+	char c;
+
+	/* Nothing but the pipe: no copy of a fd:N pipe to hide its EOF. */
+	sigfillset(&all);
+	if (sigprocmask(SIG_SETMASK, &all, NULL) != 0 ||
+	    (p->fd > 0 && close_range(0, (unsigned)p->fd - 1, 0) != 0) ||
+	    close_range((unsigned)p->fd + 1, ~0U, 0) != 0)
+		_exit(1);
+	/* Nothing is ever written: this returns when the caller is gone. */
+	(void)!read(p->fd, &c, 1);
+	undo(p);
 	_exit(0);
 }
 
@@ -142,70 +194,76 @@ warden_init(struct warden *w)
 {
 	w->pid = 0;
 	w->pidfd = w->fd = -1;
+	w->plan = NULL;
 }
 
 int
 warden_start(struct warden *w, const char *pidfile)
 {
-	int fds[2];
+	struct warden_plan *p;
+	void *stack;
+	int fds[2], e;
 
+	static bool registered;
+
+	if (!registered) {
+		if ((errno = pthread_atfork(NULL, NULL, note_fork)) != 0)
+			return -1;
+		registered = true;
+	}
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
-	if ((w->pid = fork()) == -1) {
-		w->pid = 0;
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (w->pid == 0) {
-		close(fds[1]);
-		warden_run(fds[0], pidfile);
+	/* Shared, so that our forks' notes reach it. */
+	stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		goto fail;
+	/* Zeroed, as a fresh mapping is: no paths, no pids. */
+	p = (struct warden_plan *)((char *)stack + STACK_SIZE) - 1;
+	p->fd = fds[0];
+	p->pidfile = pidfile;
+	w->pid = clone(warden_main, p, CLONE_VM | CLONE_PIDFD | SIGCHLD, p,
+	    &w->pidfd);
+	if (w->pid == -1) {
+		e = errno;
+		munmap(stack, STACK_SIZE);
+		errno = e;
+		goto fail;
 	}
 	close(fds[0]);
 	w->fd = fds[1];
-	/* Not reaped before this: nothing here waits yet. */
-	w->pidfd = pidfd_open(w->pid, 0);
+	w->plan = forked_plan = p;
 	return 0;
-}
-
-static void
-tell(const struct warden *w, int kind, pid_t pid, const char *path)
-{
-	struct rec r;
-
-	if (w->fd < 0)
-		return;
-	memset(&r, 0, sizeof(r));
-	r.kind = kind;
-	r.pid = pid;
-	if (path != NULL)
-		strncpy(r.path, path, sizeof(r.path) - 1);
-	while (write(w->fd, &r, sizeof(r)) == -1 && errno == EINTR)
-		;
+fail:
+	e = errno;
+	close(fds[0]);
+	close(fds[1]);
+	warden_init(w);
+	errno = e;
+	return -1;
 }
 
 void
 warden_path(const struct warden *w, const char *path, bool dir)
 {
-	tell(w, dir ? REC_DIR : REC_FILE, 0, path);
-}
+	struct warden_plan *p = w->plan;
+	atomic_bool *ok;
+	char *to;
 
-void
-warden_group(const struct warden *w, pid_t pgid)
-{
-	tell(w, REC_GROUP, pgid, NULL);
-}
-
-void
-warden_daemon(const struct warden *w, pid_t daemon)
-{
-	tell(w, REC_DAEMON, daemon, NULL);
+	if (p == NULL)
+		return;
+	ok = dir ? &p->has_dir : &p->has_file;
+	to = dir ? p->dir : p->file;
+	atomic_store(ok, false);
+	strncpy(to, path, sizeof(p->dir) - 1);
+	atomic_store(ok, true);
 }
 
 void
 warden_spare(const struct warden *w)
 {
-	tell(w, REC_SPARE, 0, NULL);
+	if (w->plan != NULL)
+		atomic_store(&w->plan->spare, true);
 }
 
 void
@@ -213,10 +271,13 @@ warden_end(struct warden *w)
 {
 	siginfo_t si;
 
-	tell(w, REC_DONE, 0, NULL);
 	/*
-	 * Through its pidfd: should something have reaped it already (a
-	 * stop reaps whatever child has died), its number may be another's.
+	 * Killed (it never undoes what we settled) and waited for, so that
+	 * no process of this start outlives our return; through its pidfd,
+	 * since a stop may have reaped it already were it dead, and its
+	 * number be another's. Its stack stays mapped: we end soon, and
+	 * unmapped, it could leave a sanitizer's shadow of its frames on
+	 * memory mapped there later.
 	 */
 	if (w->pidfd >= 0) {
 		(void)pidfd_send_signal(w->pidfd, SIGKILL, NULL, 0);
@@ -227,5 +288,7 @@ warden_end(struct warden *w)
 	}
 	if (w->fd >= 0)
 		close(w->fd);
+	if (forked_plan == w->plan)
+		forked_plan = NULL;
 	warden_init(w);
 }
