@@ -78,9 +78,10 @@ note_fork(void)
 
 	if (p == NULL)
 		return;
-	if (!atomic_compare_exchange_strong(&p->pgid, &none, (int)getpid()))
-		atomic_compare_exchange_strong(&p->daemon, &none,
-		    (int)getpid());
+	if (atomic_compare_exchange_strong(&p->pgid, &none, (int)getpid()))
+		return;
+	none = 0;	/* the failed exchange put pgid there */
+	(void)atomic_compare_exchange_strong(&p->daemon, &none, (int)getpid());
 }
 
 static void

@@ -531,6 +531,24 @@ gone_path() {
 	poll gone_path d.pid
 }
 
+@test "notify: daemonize killed by SIGKILL: a daemon that left for a session of its own is stopped too" {
+	# setsid(1) without a fork (the daemon leads no group): a new
+	# session, out of the group the start made.
+	spawn_dz -t 30 -w notify -p d.pid -c "$PWD" \
+	    sh -c 'echo $$ >me.pid; exec setsid sleep 3651'
+	poll has_pid me.pid
+	pid=$(pid_in me.pid)
+	poll is_sleeping "$pid"
+	[ "$(stat_field "$pid" 6)" = "$pid" ] || fail "no session of its own"
+	sock=$(notify_socket_of "$pid")
+	kill -KILL "$dzpid"
+	wait_dz
+	assert_equal "$rc" 137
+	poll gone_path "${sock%/notify}"
+	poll dead "$pid" || fail "the daemon $pid is still alive"
+	poll gone_path d.pid
+}
+
 @test "notify: daemonize killed by SIGKILL once the daemon is ready: the daemon stays" {
 	make_sender
 	# READY=1 from a helper that stays alive and sends no BARRIER=1:
