@@ -4,26 +4,27 @@
  *
  * The warden is a clone(2) that shares the caller's memory (CLONE_VM, as
  * posix_spawn's child does), not a fork: no page tables to copy, none to
- * tear down, and what to undo is simply written to memory it will read,
- * with no message to wake it. A forked warden, told over its pipe, cost
- * the notify start half a millisecond on a loaded machine. The price is
- * discipline:
- *  - while the caller lives, the warden only blocks in read(2) on its own
- *    stack, every signal blocked, and calls nothing that could fail and
- *    write errno (the caller's: the thread pointer is shared) or touch
- *    the heap;
+ * tear down, and what the caller knows of what to undo is simply written
+ * to memory the warden will read, with no message to wake it. A forked
+ * warden, told over its pipe, cost the notify start half a millisecond on
+ * a loaded machine. The price is discipline:
+ *  - while the caller lives, the warden only reads pids from its pipe to
+ *    its own stack, every signal blocked, and calls nothing that could
+ *    fail and write errno (the caller's: the thread pointer is shared) or
+ *    touch the heap;
  *  - it undoes only at end of file on the pipe, which means the caller is
  *    dead (a caller that settles kills it first), so the memory is the
  *    warden's alone; even then it calls nothing that allocates, since the
  *    caller may have died inside malloc.
  *
- * Whom to stop is written by the forks themselves: the plan is a shared
- * mapping, and a pthread_atfork(3) handler has the first child (whose pid
- * names the daemon's session and group) and then the daemon's side each
- * write their own pid there before they do anything else. A caller told
- * the pid by fork(2) could be killed before it passed it on; the pipe's
- * end of file cannot come before the children have run, since they hold
- * copies of its write end until their set-up closes them.
+ * Whom to stop is told by the forks themselves: a pthread_atfork(3)
+ * handler has the first child (whose pid names the daemon's session and
+ * group) and then the daemon's side each write their own pid to the pipe
+ * before they do anything else. A caller told the pid by fork(2) could be
+ * killed before it passed it on; the pipe's end of file cannot come
+ * before the children have written, since they hold copies of its write
+ * end until their set-up closes them. (A shared mapping for them to write
+ * to is a shmem file, dearer in a micro-benchmark than two wake-ups.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,10 +50,9 @@
 #define NAP_MAX_MS	16
 
 /*
- * What to undo, at the top of the warden's stack: written by the caller
- * and its forks, read by the warden once the caller is dead. A path counts
- * once its flag is set, after it is whole: SIGKILL may stop the caller
- * mid-copy.
+ * What to undo, at the top of the warden's stack: written by the caller,
+ * read by the warden once the caller is dead. A path counts once its flag
+ * is set, after it is whole: SIGKILL may stop the caller mid-copy.
  */
 struct warden_plan {
 	int fd;			/* the pipe's read end */
@@ -61,27 +61,20 @@ struct warden_plan {
 	char dir[128];
 	atomic_bool has_file;
 	atomic_bool has_dir;
-	atomic_int pgid;	/* the first child's pid */
-	atomic_int daemon;	/* the daemon's side's pid */
 	atomic_bool spare;
 };
 
-/* pthread_atfork(3) handlers take no argument: the plan, while there is one. */
-static struct warden_plan *forked_plan;
+/* pthread_atfork(3) handlers take no argument: the pipe, while it is ours. */
+static int forked_fd = -1;
 
 /* In each child fork(2) makes: the first, then the daemon's side. */
 static void
 note_fork(void)
 {
-	struct warden_plan *p = forked_plan;
-	int none = 0;
+	pid_t pid = getpid();
 
-	if (p == NULL)
-		return;
-	if (atomic_compare_exchange_strong(&p->pgid, &none, (int)getpid()))
-		return;
-	none = 0;	/* the failed exchange put pgid there */
-	(void)atomic_compare_exchange_strong(&p->daemon, &none, (int)getpid());
+	if (forked_fd >= 0)
+		(void)!write(forked_fd, &pid, sizeof(pid));
 }
 
 static void
@@ -148,9 +141,8 @@ daemon_pidfd(pid_t daemon, pid_t pgid)
  * grace) without its scan of /proc, which allocates.
  */
 static void
-undo(const struct warden_plan *p)
+undo(const struct warden_plan *p, pid_t pgid, pid_t daemon)
 {
-	pid_t pgid = atomic_load(&p->pgid);
 	int pidfd;
 
 	if (atomic_load(&p->has_file))
@@ -159,7 +151,7 @@ undo(const struct warden_plan *p)
 		(void)rmdir(p->dir);
 	if (atomic_load(&p->spare))
 		return;
-	pidfd = daemon_pidfd(atomic_load(&p->daemon), pgid);
+	pidfd = daemon_pidfd(daemon, pgid);
 	if (pidfd < 0 && pgid <= 0)
 		return;
 	send_all(pgid, pidfd, SIGTERM);
@@ -175,8 +167,10 @@ static int
 warden_main(void *arg)
 {
 	const struct warden_plan *p = arg;
+	pid_t pid[2] = { 0, 0 };	/* the first child, the daemon's side */
+	size_t n = 0;
 	sigset_t all;
-	char c;
+	pid_t got;
 
 	/* Nothing but the pipe: no copy of a fd:N pipe to hide its EOF. */
 	sigfillset(&all);
@@ -184,9 +178,11 @@ warden_main(void *arg)
 	    (p->fd > 0 && close_range(0, (unsigned)p->fd - 1, 0) != 0) ||
 	    close_range((unsigned)p->fd + 1, ~0U, 0) != 0)
 		return 1;
-	/* Nothing is ever written: this returns when the caller is gone. */
-	(void)!read(p->fd, &c, 1);
-	undo(p);
+	/* The forks' pids, then end of file once the caller is gone. */
+	while (read(p->fd, &got, sizeof(got)) == (ssize_t)sizeof(got))
+		if (n < 2)
+			pid[n++] = got;
+	undo(p, pid[0], pid[1]);
 	/*
 	 * Returned: clone(2)'s wrapper ends the process, and no noreturn
 	 * call (_exit) makes a sanitizer warn of a stack it does not know.
@@ -218,9 +214,8 @@ warden_start(struct warden *w, const char *pidfile)
 	}
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
-	/* Shared, so that our forks' notes reach it. */
 	stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		goto fail;
 	/* Zeroed, as a fresh mapping is: no paths, no pids. */
@@ -237,7 +232,8 @@ warden_start(struct warden *w, const char *pidfile)
 	}
 	close(fds[0]);
 	w->fd = fds[1];
-	w->plan = forked_plan = p;
+	w->plan = p;
+	forked_fd = w->fd;
 	return 0;
 fail:
 	e = errno;
@@ -291,9 +287,10 @@ warden_end(struct warden *w)
 			;
 		close(w->pidfd);
 	}
-	if (w->fd >= 0)
+	if (w->fd >= 0) {
+		if (forked_fd == w->fd)
+			forked_fd = -1;
 		close(w->fd);
-	if (forked_plan == w->plan)
-		forked_plan = NULL;
+	}
 	warden_init(w);
 }
