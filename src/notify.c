@@ -79,17 +79,27 @@ parse_line(struct notify_msg *m, const char *line, size_t len,
 	long long n;
 	int i;
 
-	if (eq == NULL || (i = var_of(line, (size_t)(eq - line))) == -1 ||
-	    (*seen & 1U << i))
+	if (eq == NULL || (i = var_of(line, (size_t)(eq - line))) == -1)
 		return false;
-	*seen |= 1U << i;
 	v = eq + 1;
 	vlen = len - (size_t)(v - line);
+	/* READY=1 and BARRIER=1 count wherever they are; the rest once. */
+	if (vars[i].var == VAR_READY || vars[i].var == VAR_BARRIER) {
+		if (!is_one(v, vlen))
+			return false;
+		if (vars[i].var == VAR_READY)
+			m->ready = true;
+		else
+			m->barrier = true;
+		return true;
+	}
+	if (*seen & 1U << i)
+		return false;
+	*seen |= 1U << i;
 	switch (vars[i].var) {
 	case VAR_READY:
-		return (m->ready = is_one(v, vlen));
 	case VAR_BARRIER:
-		return (m->barrier = is_one(v, vlen));
+		return false;	/* above */
 	case VAR_STATUS:
 		m->status = v;
 		m->status_len = vlen;

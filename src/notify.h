@@ -12,8 +12,9 @@
 #define NOTIFY_MAX	4096		/* longer datagrams are ignored */
 
 /*
- * What one datagram says. Where a variable is assigned twice, the first
- * assignment counts (as systemd reads them), even when its value is bad.
+ * What one datagram says, as systemd reads it: READY=1 and BARRIER=1
+ * count wherever they are; of STATUS=, ERRNO= and EXTEND_TIMEOUT_USEC=
+ * the first assignment counts, even when its value is bad.
  */
 struct notify_msg {
 	bool ready;		/* READY=1 */
