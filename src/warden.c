@@ -36,6 +36,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,16 +65,23 @@ struct warden_plan {
 	atomic_bool spare;
 };
 
-/* pthread_atfork(3) handlers take no argument: the pipe, while it is ours. */
+/*
+ * pthread_atfork(3) handlers take no argument: the pipe while it is ours,
+ * and its inode, since a child that has closed it (the daemon's side, in
+ * its set-up) may have opened something else at the number since.
+ */
 static int forked_fd = -1;
+static ino_t forked_ino;
 
 /* In each child fork(2) makes: the first, then the daemon's side. */
 static void
 note_fork(void)
 {
 	pid_t pid = getpid();
+	struct stat st;
 
-	if (forked_fd >= 0)
+	if (forked_fd >= 0 && fstat(forked_fd, &st) == 0 &&
+	    st.st_ino == forked_ino && S_ISFIFO(st.st_mode))
 		(void)!write(forked_fd, &pid, sizeof(pid));
 }
 
@@ -202,6 +210,7 @@ int
 warden_start(struct warden *w, const char *pidfile)
 {
 	struct warden_plan *p;
+	struct stat st;
 	void *stack;
 	int fds[2], e;
 
@@ -233,7 +242,10 @@ warden_start(struct warden *w, const char *pidfile)
 	close(fds[0]);
 	w->fd = fds[1];
 	w->plan = p;
-	forked_fd = w->fd;
+	if (fstat(w->fd, &st) == 0) {
+		forked_ino = st.st_ino;
+		forked_fd = w->fd;
+	}
 	return 0;
 fail:
 	e = errno;
