@@ -48,24 +48,51 @@ src_free(struct ready_src *s)
 
 /* --- fd:N ----------------------------------------------------------------- */
 
+/* Some fd:N given wants descriptor fd. */
+static bool
+wanted(const struct ready *r, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->src[i].spec->kind == WAIT_FD && r->src[i].spec->fd == fd)
+			return true;
+	return false;
+}
+
 /*
- * A pipe whose write end sits at N, so nothing opened later takes N, and
- * whose read end sits above every N of the other fd:N, so that placing
- * theirs cannot close it.
+ * fd moved to the lowest number no fd:N wants (else placing that one's
+ * write end would close it); the new number, or -1 with errno.
  */
 static int
-prepare_fd(struct ready *r, struct ready_src *s, int above)
+unwanted(const struct ready *r, int fd)
+{
+	int to = fd;
+
+	while (wanted(r, to)) {
+		int from = to + 1;
+
+		if (to != fd)
+			close(to);
+		if ((to = fcntl(fd, F_DUPFD_CLOEXEC, from)) == -1)
+			return -1;
+	}
+	if (to != fd)
+		close(fd);
+	return to;
+}
+
+/* A pipe whose write end sits at N, so nothing opened later takes N. */
+static int
+prepare_fd(struct ready *r, struct ready_src *s)
 {
 	int fds[2], n = s->spec->fd, rd;
 
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		goto fail;
-	if (fds[0] <= above) {
-		if ((rd = fcntl(fds[0], F_DUPFD_CLOEXEC, above + 1)) == -1)
-			goto fail_pipe;
-		close(fds[0]);
-		fds[0] = rd;
-	}
+	if ((rd = unwanted(r, fds[0])) == -1)
+		goto fail_pipe;
+	fds[0] = rd;
 	if (fds[1] != n) {
 		if (dup3(fds[1], n, O_CLOEXEC) == -1)
 			goto fail_pipe;
@@ -331,7 +358,6 @@ int
 ready_reserve(struct ready *r, struct launch *l)
 {
 	const struct options *o = l->opt;
-	int above = 0;
 	size_t i;
 
 	r->l = l;
@@ -345,14 +371,11 @@ ready_reserve(struct ready *r, struct launch *l)
 	}
 	for (r->n = 0; r->n < o->nwait; r->n++)
 		src_init(&r->src[r->n], &o->wait[r->n]);
-	for (i = 0; i < r->n; i++)
-		if (r->src[i].spec->kind == WAIT_FD && r->src[i].spec->fd > above)
-			above = r->src[i].spec->fd;
 	for (i = 0; i < r->n; i++) {
 		int rc;
 
 		if (r->src[i].spec->kind == WAIT_FD &&
-		    (rc = prepare_fd(r, &r->src[i], above)) != 0)
+		    (rc = prepare_fd(r, &r->src[i])) != 0)
 			return rc;
 	}
 	l->ready_fds = r->child_fds;
