@@ -116,7 +116,8 @@ demo: daemonize
 # each of ROUNDS rounds. The programs are built here only.
 N      ?= 500
 ROUNDS ?= 5
-BENCH_PROGS = bench/floor bench/notifier bench/spawn bench/stoplat
+BENCH_PROGS = bench/floor bench/killat bench/notifier bench/spawn \
+	      bench/stoplat
 
 $(BENCH_PROGS): %: %.c
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $<
@@ -124,8 +125,19 @@ $(BENCH_PROGS): %: %.c
 bench: daemonize $(BENCH_PROGS)
 	N="$(N)" ROUNDS="$(ROUNDS)" bench/run
 
+# The soak, run by hand as root (not by check or CI): what starts, races
+# and killed callers leave behind; it exits 1 if anything.
+CYCLES ?= 1000
+RACERS ?= 100
+RACES  ?= 20
+KILLS  ?= 500
+
+soak: daemonize $(BENCH_PROGS)
+	CYCLES="$(CYCLES)" RACERS="$(RACERS)" RACES="$(RACES)" \
+	    KILLS="$(KILLS)" bench/soak
+
 clean:
 	rm -f daemonize $(OBJS) $(OBJS:.o=.d) $(BENCH_PROGS) bench/*.d \
 	    $(UNIT_TESTS) $(UNIT_TESTS:=.o) $(UNIT_TESTS:=.d)
 
-.PHONY: all bench check clean demo deps install lint uninstall unit
+.PHONY: all bench check clean demo deps install lint soak uninstall unit
