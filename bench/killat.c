@@ -54,8 +54,9 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	until = now_us() + us;
-	if ((errno = posix_spawn(&pid, argv[2], &fa, NULL, argv + 2,
-	    environ)) != 0) {
+	errno = posix_spawn(&pid, argv[2], &fa, NULL, argv + 2, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (errno != 0) {
 		fprintf(stderr, "killat: %s: %s\n", argv[2], strerror(errno));
 		return 2;
 	}
