@@ -137,13 +137,14 @@ soak: daemonize $(BENCH_PROGS)
 	    KILLS="$(KILLS)" bench/soak
 
 # Fuzzing, run by hand (not by check or CI): libFuzzer harnesses of the
-# option, pidfile and sd_notify parsers (fuzz/), built with clang under
-# ASan and UBSan, each run for FUZZ_SECONDS from its seed corpus in
-# fuzz/corpus/. The packages it needs besides DEPS:
+# option, pidfile and sd_notify parsers and of the notify socket (fuzz/),
+# built with clang under ASan and UBSan, each run for FUZZ_SECONDS from
+# its seed corpus in fuzz/corpus/. The packages it needs besides DEPS:
 FUZZ_DEPS    = clang libclang-rt-dev
 FUZZ_CC     ?= clang
 FUZZ_SECONDS ?= 1800
-FUZZ_TARGETS = fuzz/options_fuzz fuzz/pidfile_fuzz fuzz/notify_fuzz
+FUZZ_TARGETS = fuzz/options_fuzz fuzz/pidfile_fuzz fuzz/notify_fuzz \
+	       fuzz/notify_socket_fuzz
 FUZZ_CFLAGS  = -O1 -g -fno-omit-frame-pointer -std=c11 -Wall -Wextra \
 	       -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJS    = $(patsubst src/%.c,fuzz/build/%.o,$(filter-out src/main.c,$(SRCS)))

@@ -1,47 +1,40 @@
 /*
- * libFuzzer harness of the sd_notify message handling of --wait notify.
+ * libFuzzer harness of the sd_notify message parser, notify_parse()
+ * (src/notify.c): each input is one datagram.
  *
- * Today the parser is not a function of its own: it is reached through
- * ready_notify_read() (src/ready.c), which reads datagrams off the notify
- * socket. So the harness sends each input as one datagram, with the
- * kernel's credentials (ours: the "daemon" is this process), to a
- * socketpair that stands in for that socket, and reads it with
- * ready_notify_read(). Byte 0 of the input is flags: bit 0 also passes a
- * descriptor (SCM_RIGHTS, as BARRIER=1 does); the rest is the datagram.
- *
- * When the message parser is a pure function (src/notify.c, planned in
- * issue 9), call it on the bytes directly instead of the socket round
- * trip, and keep the oracle below, which is the protocol as DESIGN.md
- * reads it: a datagram over 4096 bytes or holding a NUL changes nothing;
- * READY=1, BARRIER=1, ERRNO=N (N a decimal from 1) and
- * EXTEND_TIMEOUT_USEC=N (N a decimal) count only as whole lines; the
- * deadline only moves later; a passed descriptor is closed.
+ * The oracle is the protocol as notify.h states it, computed here from
+ * scratch: a datagram over NOTIFY_MAX bytes or holding a NUL is ignored
+ * whole (-1); lines end at '\n'; READY=1 and BARRIER=1 count wherever they
+ * are; of STATUS=, ERRNO= and EXTEND_TIMEOUT_USEC= only the first line of
+ * each counts, even when its value is bad; ERRNO is a decimal from 1 to
+ * INT_MAX, EXTEND_TIMEOUT_USEC one from 0 to LLONG_MAX. Numbers with
+ * leading zeros may be taken or not; everything else must match exactly.
+ * fuzz/notify_socket_fuzz.c covers the socket around it.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include "launch.h"
-#include "options.h"
-#include "ready.h"
+#include "notify.h"
 
-#define INPUT_MAX	8192
-#define NOTIFY_MAX	4096		/* as src/ready.c */
-#define NOW_MS		1000000LL
-#define DEADLINE_MS	(NOW_MS + 5000)
+#define INPUT_MAX	(NOTIFY_MAX + 64)
 
-static int sock[2] = { -1, -1 };	/* [0] sends, [1] is the socket */
-static struct options opt;
-static struct launch launch;
-static struct wait_spec spec;
 static FILE *out;		/* stderr, kept from -close_fd_mask=2 */
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if ((out = fdopen(dup(STDERR_FILENO), "w")) == NULL)
+		out = stderr;
+	setvbuf(out, NULL, _IONBF, 0);
+	return 0;
+}
 
 static void
 check(bool ok, const char *what)
@@ -52,170 +45,131 @@ check(bool ok, const char *what)
 	}
 }
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	int one = 1, size = 1 << 20;
+/* A number's verdict: its value if it is one in [lo, hi], else -1. */
+struct number {
+	long long v;		/* -1: not a number in range */
+	bool canonical;		/* no leading zero: must be taken as it is */
+};
 
-	(void)argc;
-	(void)argv;
-	/* Before libFuzzer closes stderr: our findings must be seen. */
-	if ((out = fdopen(dup(STDERR_FILENO), "w")) == NULL)
-		out = stderr;
-	setvbuf(out, NULL, _IONBF, 0);
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sock) == -1 ||
-	    setsockopt(sock[1], SOL_SOCKET, SO_PASSCRED, &one,
-	    sizeof(one)) == -1 ||
-	    setsockopt(sock[0], SOL_SOCKET, SO_SNDBUF, &size,
-	    sizeof(size)) == -1 ||
-	    fcntl(sock[1], F_SETFL, O_NONBLOCK) == -1) {
-		perror("notify_fuzz: socketpair");
-		exit(1);
+static struct number
+number(const char *s, size_t n, long long lo, long long hi)
+{
+	struct number r = { -1, true };
+	unsigned long long v = 0;
+	size_t i;
+
+	if (n == 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return r;	/* not digits: must be refused */
+		if (v > (ULLONG_MAX - 9) / 10)
+			v = ULLONG_MAX;
+		else
+			v = v * 10 + (unsigned long long)(s[i] - '0');
 	}
-	opt.verbose = true;		/* STATUS= is shown: covered too */
-	launch.opt = &opt;
-	spec.kind = WAIT_NOTIFY;
-	spec.given = "notify";
-	spec.fd = -1;
-	return 0;
+	r.canonical = !(s[0] == '0' && n > 1);
+	if (v >= (unsigned long long)lo && v <= (unsigned long long)hi)
+		r.v = (long long)v;
+	return r;
 }
 
-/* Whether a line of msg (len bytes, lines split at \n) satisfies want. */
+/* What the datagram says, by the protocol. */
+struct expect {
+	bool ready, barrier;
+	const char *status;		/* the first STATUS= value, or NULL */
+	size_t status_len;
+	bool errno_seen, extend_seen;
+	struct number err, extend;
+	size_t lines;			/* non-empty ones */
+};
+
 static bool
-has_line(const char *msg, size_t len, bool (*want)(const char *, size_t))
+starts(const char *line, size_t n, const char *key)
 {
-	size_t at = 0;
+	size_t k = strlen(key);
 
-	while (at < len) {
-		const char *nl = memchr(msg + at, '\n', len - at);
-		size_t n = nl != NULL ? (size_t)(nl - (msg + at)) : len - at;
-
-		if (n > 0 && want(msg + at, n))
-			return true;
-		at += n + 1;
-	}
-	return false;
-}
-
-static bool
-is(const char *line, size_t n, const char *word)
-{
-	return n == strlen(word) && memcmp(line, word, n) == 0;
-}
-
-static bool
-is_ready(const char *l, size_t n) { return is(l, n, "READY=1"); }
-
-static bool
-is_barrier(const char *l, size_t n) { return is(l, n, "BARRIER=1"); }
-
-/* "KEY=" then decimal digits only. */
-static bool
-is_number_line(const char *l, size_t n, const char *key)
-{
-	size_t k = strlen(key), i;
-
-	if (n <= k || memcmp(l, key, k) != 0)
-		return false;
-	for (i = k; i < n; i++)
-		if (l[i] < '0' || l[i] > '9')
-			return false;
-	return true;
-}
-
-static bool
-is_errno(const char *l, size_t n) { return is_number_line(l, n, "ERRNO="); }
-
-static bool
-is_extend(const char *l, size_t n)
-{
-	return is_number_line(l, n, "EXTEND_TIMEOUT_USEC=");
+	return n >= k && memcmp(line, key, k) == 0;
 }
 
 static void
-send_datagram(const uint8_t *data, size_t size, bool pass_fd)
+expect_line(struct expect *x, const char *line, size_t n)
 {
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct iovec iov = { (void *)data, size };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	int fd = -1;
-
-	if (pass_fd) {
-		struct cmsghdr *c;
-
-		check((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0,
-		    "cannot open /dev/null");
-		memset(&control, 0, sizeof(control));
-		mh.msg_control = control.buf;
-		mh.msg_controllen = sizeof(control.buf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(fd));
+	x->lines++;
+	if (n == 7 && memcmp(line, "READY=1", 7) == 0)
+		x->ready = true;
+	else if (n == 9 && memcmp(line, "BARRIER=1", 9) == 0)
+		x->barrier = true;
+	else if (starts(line, n, "STATUS=") && x->status == NULL) {
+		x->status = line + 7;
+		x->status_len = n - 7;
+	} else if (starts(line, n, "ERRNO=") && !x->errno_seen) {
+		x->errno_seen = true;
+		x->err = number(line + 6, n - 6, 1, INT_MAX);
+	} else if (starts(line, n, "EXTEND_TIMEOUT_USEC=") &&
+	    !x->extend_seen) {
+		x->extend_seen = true;
+		x->extend = number(line + 20, n - 20, 0, LLONG_MAX);
 	}
-	check(sendmsg(sock[0], &mh, 0) == (ssize_t)size, "sendmsg failed");
-	if (fd >= 0)
-		close(fd);
 }
 
-/* The lowest free descriptor: one left open changes it. */
-static int
-next_fd(void)
+static void
+expect(struct expect *x, const char *buf, size_t len)
 {
-	int fd = dup(0);
+	size_t at = 0;
 
-	if (fd >= 0)
-		close(fd);
-	return fd;
+	memset(x, 0, sizeof(*x));
+	while (at < len) {
+		const char *nl = memchr(buf + at, '\n', len - at);
+		size_t n = nl != NULL ? (size_t)(nl - (buf + at)) : len - at;
+
+		if (n > 0)
+			expect_line(x, buf + at, n);
+		at += n + 1;
+	}
+}
+
+/* The parser's figure for a number the oracle judged as x. */
+static bool
+same_number(const struct number *x, bool seen, long long got, long long none)
+{
+	if (!seen || x->v == -1)
+		return got == none;
+	return got == x->v || (!x->canonical && got == none);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *msg = (const char *)data + 1;
-	long long deadline = DEADLINE_MS;
-	struct ready_src src;
-	struct ready r;
-	size_t len;
-	bool ignored;
-	int before;
-	char byte;
+	struct notify_msg m;
+	struct expect x;
+	char *buf;
+	int rc;
 
-	if (size < 1 || size > INPUT_MAX)
+	if (size > INPUT_MAX)
 		return 0;
-	len = size - 1;
-	before = next_fd();
-	ready_init(&r);
-	memset(&src, 0, sizeof(src));
-	src.spec = &spec;
-	src.fd = src.slot = -1;
-	r.l = &launch;
-	r.src = &src;
-	r.n = 1;
-	r.notify_fd = sock[1];
-	r.daemon = getpid();
-	r.session = getsid(0);
-	send_datagram(data + 1, len, data[0] & 1);
-	ready_notify_read(&r, NOW_MS, &deadline);
-	/* Nothing may be left to read, and nothing left open. */
-	check(recv(sock[1], &byte, 1, MSG_DONTWAIT) == -1 && errno == EAGAIN,
-	    "a datagram was left unread");
-	check(next_fd() == before, "a passed descriptor was left open");
-
-	ignored = len > NOTIFY_MAX || memchr(msg, '\0', len) != NULL;
-	check(!src.met || (!ignored && has_line(msg, len, is_ready)),
-	    "ready without a READY=1 line");
-	check(!r.barrier || (!ignored && has_line(msg, len, is_barrier)),
-	    "barrier without a BARRIER=1 line");
-	check(r.failed == NULL || (!ignored && r.fail_errno >= 1 &&
-	    has_line(msg, len, is_errno)), "failed without an ERRNO=N line");
-	check(deadline >= DEADLINE_MS, "the deadline moved earlier");
-	check(deadline == DEADLINE_MS || (!ignored &&
-	    has_line(msg, len, is_extend)), "deadline moved without "
-	    "EXTEND_TIMEOUT_USEC=N");
+	/* Exactly size bytes, so reading one more is an ASan report. */
+	if ((buf = malloc(size ? size : 1)) == NULL)
+		return 0;
+	memcpy(buf, data, size);
+	rc = notify_parse(buf, size, &m);
+	if (size > NOTIFY_MAX || memchr(buf, '\0', size) != NULL) {
+		check(rc == -1, "a datagram over NOTIFY_MAX or with a NUL "
+		    "was not ignored");
+		free(buf);
+		return 0;
+	}
+	check(rc == 0, "a datagram was ignored whole");
+	expect(&x, buf, size);
+	check(m.ready == x.ready, "READY=1 misread");
+	check(m.barrier == x.barrier, "BARRIER=1 misread");
+	check(m.status == x.status && m.status_len == x.status_len,
+	    "STATUS= is not the first one's value");
+	check(same_number(&x.err, x.errno_seen, m.error, 0),
+	    "ERRNO= misread");
+	check(same_number(&x.extend, x.extend_seen, m.extend_usec, -1),
+	    "EXTEND_TIMEOUT_USEC= misread");
+	check(m.ignored <= x.lines, "more lines ignored than there are");
+	free(buf);
 	return 0;
 }

@@ -4,8 +4,10 @@
  * The input is the command line after "daemonize": its words separated by
  * NUL bytes (at most MAX_WORDS). Beyond the sanitizers' findings it checks
  * what a parse that succeeds promises its callers (options.h, DESIGN.md):
- * a start has a command, --stop and --status a pidfile, every --keep-fd
- * and fd:N is 3 or more, the umask is at most 0777, and the timeout is -1
+ * a start has a command, --stop, --status and --signal a pidfile and no
+ * command, every --keep-fd and fd:N is 3 or more, the umask is at most
+ * 0777, a signal is 0 to NSIG-1 and 0 never with --stop, --nice and
+ * --oom-score-adj are within the kernel's ranges, and the timeout is -1
  * (none) only for a plain start.
  *
  * Found by this harness within a minute: glibc's regcomp() takes memory
@@ -48,7 +50,12 @@ check_parsed(const struct options *o)
 		check(o->pidfile != NULL && o->nwait == 0 &&
 		    o->argv != NULL && o->argv[0] == NULL);
 	check(o->umask <= 0777);
-	check(o->signal > 0 && o->signal < NSIG);
+	/* 0 only asks whether it may signal: never for --stop. */
+	check(o->signal >= 0 && o->signal < NSIG &&
+	    !(o->signal == 0 && o->mode == MODE_STOP));
+	check(o->nice_arg == NULL || (o->nice >= -20 && o->nice <= 19));
+	check(o->oom_score_adj_arg == NULL ||
+	    (o->oom_score_adj >= -1000 && o->oom_score_adj <= 1000));
 	for (i = 0; i < o->nkeep; i++)
 		check(o->keep[i] >= 3);
 	for (i = 0; i < o->nwait; i++) {
