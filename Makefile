@@ -126,7 +126,8 @@ demo: daemonize
 # each of ROUNDS rounds. The programs are built here only.
 N      ?= 500
 ROUNDS ?= 5
-BENCH_PROGS = bench/floor bench/notifier bench/spawn bench/stoplat
+BENCH_PROGS = bench/floor bench/killat bench/notifier bench/spawn \
+	      bench/stoplat
 
 $(BENCH_PROGS): %: %.c
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $<
@@ -134,8 +135,56 @@ $(BENCH_PROGS): %: %.c
 bench: daemonize $(BENCH_PROGS)
 	N="$(N)" ROUNDS="$(ROUNDS)" bench/run
 
+# The soak, run by hand as root (not by check or CI): what starts, races
+# and killed callers leave behind; it exits 1 if anything.
+CYCLES ?= 1000
+RACERS ?= 100
+RACES  ?= 20
+KILLS  ?= 500
+
+soak: daemonize $(BENCH_PROGS)
+	CYCLES="$(CYCLES)" RACERS="$(RACERS)" RACES="$(RACES)" \
+	    KILLS="$(KILLS)" bench/soak
+
+# Fuzzing, run by hand (not by check or CI): libFuzzer harnesses of the
+# option, pidfile and sd_notify parsers and of the notify socket (fuzz/),
+# built with clang under ASan and UBSan, each run for FUZZ_SECONDS from
+# its seed corpus in fuzz/corpus/. The packages it needs besides DEPS:
+FUZZ_DEPS    = clang libclang-rt-dev
+FUZZ_CC     ?= clang
+FUZZ_SECONDS ?= 1800
+FUZZ_TARGETS = fuzz/options_fuzz fuzz/pidfile_fuzz fuzz/notify_fuzz \
+	       fuzz/notify_socket_fuzz
+FUZZ_CFLAGS  = -O1 -g -fno-omit-frame-pointer -std=c11 -Wall -Wextra \
+	       -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJS    = $(patsubst src/%.c,fuzz/build/%.o,$(filter-out src/main.c,$(SRCS)))
+
+fuzz/build/%.o: src/%.c
+	@mkdir -p fuzz/build
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c -o $@ $<
+
+fuzz/build/%_fuzz.o: fuzz/%_fuzz.c
+	@mkdir -p fuzz/build
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CPPFLAGS) -Isrc -c -o $@ $<
+
+$(FUZZ_TARGETS): fuzz/%: fuzz/build/%.o $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null || \
+	    { echo "make fuzz needs $(FUZZ_CC): apt-get install $(FUZZ_DEPS)"; \
+	    exit 1; }
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" fuzz/run
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_TARGETS:fuzz/%=fuzz/build/%.d)
+
 clean:
 	rm -f daemonize $(OBJS) $(OBJS:.o=.d) $(BENCH_PROGS) bench/*.d \
-	    $(UNIT_TESTS) $(UNIT_TESTS:=.o) $(UNIT_TESTS:=.d)
+	    $(UNIT_TESTS) $(UNIT_TESTS:=.o) $(UNIT_TESTS:=.d) $(FUZZ_TARGETS)
+	rm -rf fuzz/build
 
-.PHONY: all bench check clean demo deps install lint uninstall unit
+.PHONY: all bench check clean demo deps fuzz fuzz-build install lint soak \
+	uninstall unit

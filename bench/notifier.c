@@ -8,6 +8,10 @@
  * SIGTERM makes it write the monotonic clock, in microseconds, to STAMP
  * and exit, so bench/stoplat can time a stop from the daemon's own exit.
  * It ends itself after 10 s in any case.
+ *
+ * For bench/soak, two variables change that: NOTIFIER_DELAY_US, a pause
+ * before it reports ready, and NOTIFIER_LIFE, its lifetime in seconds
+ * (0: until it is stopped).
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -57,14 +61,34 @@ notify_ready(const char *path)
 	close(fd);
 }
 
+/* A variable's value as a number, or dflt if it is unset or not one. */
+static long
+env_num(const char *name, long dflt)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return dflt;
+	v = strtol(s, &end, 10);
+	return *end == '\0' && v >= 0 ? v : dflt;
+}
+
 int
 main(int argc, char *argv[])
 {
 	const char *sock = getenv("NOTIFY_SOCKET");
+	long delay = env_num("NOTIFIER_DELAY_US", 0);
 
 	stamp = argc > 1 ? argv[1] : NULL;
 	signal(SIGTERM, on_term);
-	alarm(10);
+	alarm((unsigned int)env_num("NOTIFIER_LIFE", 10));
+	if (delay > 0) {
+		struct timespec ts = { delay / 1000000, delay % 1000000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
 	if (fcntl(3, F_GETFD) != -1) {
 		(void)!write(3, "\n", 1);
 		close(3);

@@ -186,7 +186,7 @@ main(int argc, char *argv[])
 	char **args, (*buf)[256];
 	double *us;
 	long n, i, *rss;
-	int cmdc;
+	int cmdc, rc = 0;
 	char *end;
 
 	if (argc < 3 || (n = strtol(argv[1], &end, 10), *end != '\0') ||
@@ -207,26 +207,34 @@ main(int argc, char *argv[])
 	if (args == NULL || buf == NULL || us == NULL || rss == NULL ||
 	    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == -1 ||
 	    prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ||
-	    posix_spawn_file_actions_init(&fa) != 0 ||
-	    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
-	    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0)) {
+	    posix_spawn_file_actions_init(&fa) != 0) {
 		perror("spawn: set-up");
 		return 1;
 	}
+	if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
+	    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0)) {
+		perror("spawn: set-up");
+		rc = 1;
+	}
 	catch_signals();
 
-	for (i = 0; i < n && !stopped; i++) {
+	for (i = 0; rc == 0 && i < n && !stopped; i++) {
 		fill_args(args, argv + 2, cmdc, buf, (int)i);
-		if ((us[i] = start_one(args, &fa, &rss[i]) * 1e6) < 0) {
-			reap_all();
-			return 1;
-		}
-		pause_busy(GAP_US / 1e6);
+		if ((us[i] = start_one(args, &fa, &rss[i]) * 1e6) < 0)
+			rc = 1;
+		else
+			pause_busy(GAP_US / 1e6);
 	}
 	reap_all();
-	if (stopped)
-		return 128 + stopped;
-	for (i = 0; i < n; i++)
+	if (rc == 0 && stopped)
+		rc = 128 + stopped;
+	for (i = 0; rc == 0 && i < n; i++)
 		printf("%.1f %ld\n", us[i], rss[i]);
-	return 0;
+	/* Freed, so a sanitizer build of the bench reports real leaks only. */
+	posix_spawn_file_actions_destroy(&fa);
+	free(args);
+	free(buf);
+	free(us);
+	free(rss);
+	return rc;
 }
