@@ -36,8 +36,8 @@ override LDFLAGS  += -Wl,-z,now
 
 SRCS = src/command.c src/control.c src/detach.c src/lock.c src/main.c \
        src/msg.c src/num.c src/options.c src/path.c src/pidfile.c src/proc.c \
-       src/ready.c src/report.c src/signame.c src/start.c src/stop.c \
-       src/user.c src/watch.c
+       src/ready.c src/report.c src/restart.c src/signame.c src/start.c \
+       src/stop.c src/user.c src/watch.c
 OBJS = $(SRCS:.c=.o)
 
 # Debian 12 packages the build and the tests need.
@@ -52,9 +52,10 @@ daemonize: $(OBJS)
 
 # C unit tests of the parsers (tests/unit): each a program of TAP lines,
 # linked with the objects it tests.
-UNIT_TESTS = tests/unit/msg_test tests/unit/num_test
+UNIT_TESTS = tests/unit/msg_test tests/unit/num_test tests/unit/restart_test
 UNIT_OBJS_msg_test = src/msg.o
 UNIT_OBJS_num_test = src/num.o
+UNIT_OBJS_restart_test = src/num.o src/restart.o
 
 .SECONDEXPANSION:
 $(UNIT_TESTS): %: %.o $$(UNIT_OBJS_$$(notdir $$@))
