@@ -26,6 +26,9 @@
 enum {
 	OPT_CLEAR_ENV = 256,
 	OPT_KEEP_FD,
+	OPT_RESTART,
+	OPT_RESTART_DELAY,
+	OPT_RESTART_LIMIT,
 	OPT_SIGNAL,
 	OPT_STATUS,
 	OPT_STOP,
@@ -33,7 +36,7 @@ enum {
 };
 
 /* Sorted by letter, long-only options last; keep in step with usage(). */
-static const char shortopts[] = "+:12ac:e:E:fhl:m:o:p:t:u:vVw:";
+static const char shortopts[] = "+:12ac:e:E:fhl:m:o:p:rt:u:vVw:";
 
 static const struct option longopts[] = {
 	{ "single-fork",	no_argument,		NULL, '1' },
@@ -55,6 +58,9 @@ static const struct option longopts[] = {
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "clear-env",		no_argument,		NULL, OPT_CLEAR_ENV },
 	{ "keep-fd",		required_argument,	NULL, OPT_KEEP_FD },
+	{ "restart",		required_argument,	NULL, OPT_RESTART },
+	{ "restart-delay",	required_argument,	NULL, OPT_RESTART_DELAY },
+	{ "restart-limit",	required_argument,	NULL, OPT_RESTART_LIMIT },
 	{ "signal",		required_argument,	NULL, OPT_SIGNAL },
 	{ "status",		no_argument,		NULL, OPT_STATUS },
 	{ "stop",		no_argument,		NULL, OPT_STOP },
@@ -84,6 +90,7 @@ options_usage(void)
 "  -m, --umask MASK         octal umask of COMMAND (default 022)\n"
 "  -o, --stdout FILE        append COMMAND's stdout to FILE\n"
 "  -p, --pidfile FILE       lock FILE and write the daemon's pid to it\n"
+"  -r                       supervise: same as --restart on-failure\n"
 "  -t, --timeout SECS       time limit of a start (with --wait, default 60)\n"
 "                             and of --stop before SIGKILL (default 10)\n"
 "  -u, --user USER[:GROUP]  run COMMAND as USER (needs root)\n"
@@ -93,6 +100,10 @@ options_usage(void)
 "                             fd:N, tcp:[HOST:]PORT, path:PATH or log:REGEX\n"
 "      --clear-env          start COMMAND with an empty environment\n"
 "      --keep-fd N          leave descriptor N open in COMMAND\n"
+"      --restart WHEN       supervise COMMAND and restart it when it ends:\n"
+"                             on-failure or always\n"
+"      --restart-delay MIN[:MAX]  back-off in seconds (default 1:60)\n"
+"      --restart-limit N    give up after N quick restarts in a row\n"
 "      --signal SIG         signal for --stop (default TERM)\n"
 "      --status             tell whether the daemon in PIDFILE runs\n"
 "      --stop               stop the daemon in PIDFILE\n"
@@ -274,6 +285,41 @@ parse_wait(struct options *o, const char *spec)
 }
 
 static int
+parse_restart_limit(struct options *o, const char *arg)
+{
+	const char *why;
+
+	if (num_parse(arg, 0, INT32_MAX, &o->restart.limit, &why) == -1)
+		return usage_error("invalid --restart-limit '%s': %s (a number, "
+		    "0 or more)", arg, why);
+	o->restart_tuned = "--restart-limit";
+	return 0;
+}
+
+static int
+parse_restart(struct options *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'r':
+		o->restart.when = RESTART_ON_FAILURE;
+		return 0;
+	case OPT_RESTART:
+		if (restart_parse_when(arg, &o->restart.when) == -1)
+			return usage_error("invalid --restart '%s' (want "
+			    "on-failure or always)", arg);
+		return 0;
+	case OPT_RESTART_DELAY:
+		if (restart_parse_delay(arg, &o->restart) == -1)
+			return usage_error("invalid --restart-delay '%s' (want "
+			    "MIN[:MAX] in seconds, MIN no more than MAX)", arg);
+		o->restart_tuned = "--restart-delay";
+		return 0;
+	default:
+		return parse_restart_limit(o, arg);
+	}
+}
+
+static int
 parse_signal(struct options *o, const char *arg)
 {
 	if ((o->signal = signame_parse(arg)) == -1)
@@ -298,22 +344,28 @@ bad_option(char *argv[], int at, int c)
 	return usage_error("invalid option -- '%c'", optopt);
 }
 
+/* "--name", or "-r" for the one option without a long name. */
 static const char *
-long_name(int c)
+option_name(int c)
 {
+	static char name[32];
 	const struct option *lo;
 
 	for (lo = longopts; lo->name != NULL; lo++)
 		if (lo->val == c)
 			break;
-	return lo->name;
+	if (lo->name == NULL)
+		snprintf(name, sizeof(name), "-%c", c);
+	else
+		snprintf(name, sizeof(name), "--%s", lo->name);
+	return name;
 }
 
 static int
 empty_argument(int c)
 {
-	return usage_error("option '--%s' needs a non-empty argument",
-	    long_name(c));
+	return usage_error("option '%s' needs a non-empty argument",
+	    option_name(c));
 }
 
 static enum mode
@@ -371,6 +423,11 @@ take_option(struct options *o, int c, char *arg)
 	case 'p':
 		o->pidfile = arg;
 		break;
+	case 'r':
+	case OPT_RESTART:
+	case OPT_RESTART_DELAY:
+	case OPT_RESTART_LIMIT:
+		return parse_restart(o, c, arg);
 	case 't':
 		if (num_seconds(arg, TIMEOUT_MAX, &o->timeout) == -1)
 			return usage_error("invalid timeout '%s' (seconds, 0 "
@@ -452,8 +509,8 @@ check_control(const struct options *o, const struct seen *seen, int argc,
 	if (other == 0 && o->mode == MODE_STATUS)
 		other = seen->stop_only;
 	if (other != 0)
-		return usage_error("option '--%s' cannot be used with %s",
-		    long_name(other), verb);
+		return usage_error("option '%s' cannot be used with %s",
+		    option_name(other), verb);
 	if (o->pidfile == NULL)
 		return usage_error("%s needs --pidfile", verb);
 	if (optind < argc)
@@ -509,6 +566,9 @@ check_start(const struct options *o, int argc)
 		return usage_error("option '--signal' needs --stop");
 	if ((rc = check_waits(o)) != 0)
 		return rc;
+	if (o->restart_tuned != NULL && o->restart.when == RESTART_NEVER)
+		return usage_error("option '%s' needs --restart or -r",
+		    o->restart_tuned);
 	if (o->user != NULL && (rc = check_user_form(o->user)) != 0)
 		return rc;
 	if (optind >= argc)
@@ -543,6 +603,9 @@ options_parse(struct options *o, int argc, char *argv[])
 	o->umask = 022;
 	o->forks = FORKS_TWO;
 	o->signal = SIGTERM;
+	o->restart.min_ms = RESTART_MIN_DEFAULT_MS;
+	o->restart.max_ms = RESTART_MAX_DEFAULT_MS;
+	o->restart.limit = -1;
 	/* Each -E, -w or --keep-fd takes a word: argc bounds their number. */
 	o->env = calloc((size_t)argc, sizeof(*o->env));
 	o->keep = calloc((size_t)argc, sizeof(*o->keep));

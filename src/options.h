@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "restart.h"
+
 enum forks {
 	FORKS_NONE = 0,		/* -f: set up in place and exec */
 	FORKS_ONE = 1,		/* -1: the daemon leads its session */
@@ -58,6 +60,8 @@ struct options {
 	size_t nwait;
 	double timeout;		/* -t seconds, the mode's default, or -1 */
 	const char *timeout_arg;	/* as given, for messages */
+	struct restart_policy restart;	/* -r, --restart, --restart-... */
+	const char *restart_tuned;	/* "--restart-delay" or "-limit" given */
 	int signal;		/* --signal; SIGTERM by default */
 	bool signal_given;
 	bool truncate;
