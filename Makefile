@@ -34,10 +34,7 @@ override LDLIBS   += -Wl,-Bstatic $(BSD_LIBS) -Wl,-Bdynamic
 # a fifth fewer page faults per start, a few hundredths of a ms.
 override LDFLAGS  += -Wl,-z,now
 
-SRCS = src/command.c src/control.c src/detach.c src/lock.c src/main.c \
-       src/msg.c src/num.c src/options.c src/path.c src/pidfile.c src/proc.c \
-       src/ready.c src/report.c src/restart.c src/signame.c src/start.c \
-       src/stop.c src/user.c src/watch.c
+SRCS = $(sort $(wildcard src/*.c))
 OBJS = $(SRCS:.c=.o)
 
 # Debian 12 packages the build and the tests need.
@@ -52,10 +49,18 @@ daemonize: $(OBJS)
 
 # C unit tests of the parsers (tests/unit): each a program of TAP lines,
 # linked with the objects it tests.
-UNIT_TESTS = tests/unit/msg_test tests/unit/num_test tests/unit/restart_test
+UNIT_TESTS = tests/unit/loop_test tests/unit/msg_test tests/unit/num_test \
+	     tests/unit/pidfile_test tests/unit/resource_test \
+	     tests/unit/restart_test tests/unit/signame_test tests/unit/tail_test
+UNIT_OBJS_loop_test = src/loop.o
 UNIT_OBJS_msg_test = src/msg.o
 UNIT_OBJS_num_test = src/num.o
+UNIT_OBJS_pidfile_test = src/pidfile.o src/lock.o src/num.o src/path.o \
+			 src/proc.o src/trust.o
+UNIT_OBJS_resource_test = src/resource.o src/num.o
 UNIT_OBJS_restart_test = src/num.o src/restart.o
+UNIT_OBJS_signame_test = src/signame.o src/num.o
+UNIT_OBJS_tail_test = src/tail.o src/msg.o
 
 .SECONDEXPANSION:
 $(UNIT_TESTS): %: %.o $$(UNIT_OBJS_$$(notdir $$@))

@@ -8,7 +8,8 @@ _daemonize_takes_next()
 {
     local word=$1 c name
     local -a long=(--chdir --stderr --env --lockfile --umask --stdout
-        --pidfile --timeout --user --wait --keep-fd --signal)
+        --pidfile --timeout --user --wait --keep-fd --nice --oom-score-adj
+        --rlimit --signal)
 
     case $word in
     --*=*)
@@ -17,8 +18,8 @@ _daemonize_takes_next()
     --?*)
         _dz_opt=
         for name in "${long[@]}" --single-fork --double-fork --append \
-            --foreground --help --verbose --version --clear-env --status \
-            --stop --truncate; do
+            --foreground --help --quiet --verbose --version --clear-env \
+            --status --stop --truncate; do
             [[ $name == "$word" ]] && { _dz_opt=$name; break; }
             [[ $name == "$word"* ]] || continue
             [[ $_dz_opt ]] && return 1      # ambiguous
@@ -46,6 +47,17 @@ _daemonize_takes_next()
     return 1
 }
 
+# --rlimit NAME=SOFT[:HARD]: the names prlimit(1) has, then nothing to offer
+# for the numbers.
+_daemonize_rlimit()
+{
+    [[ $cur == *=* ]] && return
+    COMPREPLY=($(compgen -S = -W 'as core cpu data fsize locks memlock
+        msgqueue nice nofile nproc rss rtprio rttime sigpending stack' \
+        -- "$cur"))
+    compopt -o nospace
+}
+
 # Complete COMMAND and its arguments as bash would: words from index $1 of
 # the reassembled words[] on. _command_offset counts in COMP_WORDS, where
 # "tcp:8080" or "--pidfile=x" are several words, so find where that is.
@@ -59,6 +71,19 @@ _daemonize_command()
         done
     done
     _command_offset "$r"
+}
+
+# --signal SIG: kill -l's names, but for glibc's own 32 and 33, which it
+# lists as JUNK(32) and JUNK(33).
+_daemonize_signals()
+{
+    local s
+    local -a sigs=()
+    _signals
+    for s in "${COMPREPLY[@]}"; do
+        [[ $s == JUNK* ]] || sigs+=("$s")
+    done
+    COMPREPLY=("${sigs[@]}")
 }
 
 # -w SPEC: the kinds, then what each takes.
@@ -83,7 +108,8 @@ _daemonize()
     local cur prev words cword split
     _init_completion -s -n : || return
 
-    local i _dz_opt='' mode=start
+    # The mode: start; stop or status; or signal, --signal without --stop.
+    local i w _dz_opt='' mode=start signal=
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
         --)
@@ -91,12 +117,17 @@ _daemonize()
             return
             ;;
         -?*)
+            # "--signal=SIG", or an abbreviation long enough to be unique.
+            w=${words[i]%%=*}
+            [[ $w != "${words[i]}" && ${#w} -ge 5 && --signal == "$w"* ]] &&
+                signal=1
             if _daemonize_takes_next "${words[i]}"; then
                 ((i + 1 == cword)) && break
                 ((i++))
             fi
             case $_dz_opt in
             --status | --stop) mode=${_dz_opt#--} ;;
+            --signal) signal=1 ;;
             esac
             _dz_opt=
             ;;
@@ -106,6 +137,7 @@ _daemonize()
             ;;
         esac
     done
+    [[ $mode == start && $signal ]] && mode=signal
     if ((i == cword)); then
         _dz_opt=
         # "--pidfile=x": complete x as the argument of --pidfile.
@@ -134,9 +166,12 @@ _daemonize()
         _daemonize_wait
         ;;
     --signal)
-        _signals
+        _daemonize_signals
         ;;
-    -m | --umask | -t | --timeout | --keep-fd)
+    --rlimit)
+        _daemonize_rlimit
+        ;;
+    -m | --umask | -t | --timeout | --keep-fd | --nice | --oom-score-adj)
         ;;  # numbers: nothing to offer
     *)
         if [[ $cur == -* ]]; then
@@ -144,11 +179,13 @@ _daemonize()
             case $mode in
             stop) opts='-p -t -v --pidfile --signal --timeout --verbose' ;;
             status) opts='-p -v --pidfile --verbose' ;;
-            *) opts='-1 -2 -a -c -e -E -f -h -l -m -o -p -t -u -v -V -w
+            signal) opts='-p -q -v --pidfile --quiet --stop --verbose' ;;
+            *) opts='-1 -2 -a -c -e -E -f -h -l -m -o -p -q -t -u -v -V -w
                 --single-fork --double-fork --append --chdir --stderr --env
                 --foreground --help --lockfile --umask --stdout --pidfile
-                --timeout --user --verbose --version --wait --clear-env
-                --keep-fd --signal --status --stop --truncate' ;;
+                --quiet --timeout --user --verbose --version --wait
+                --clear-env --keep-fd --nice --oom-score-adj --rlimit
+                --signal --status --stop --truncate' ;;
             esac
             COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         elif [[ $mode == start ]]; then

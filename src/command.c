@@ -13,9 +13,13 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "exitcodes.h"
 #include "path.h"
 
 #define DEFAULT_PATH	"/bin:/usr/bin"
+#define ELF_MAGIC	"\177ELF"
+/* How far bash looks for a NUL before it calls a file binary. */
+#define SNIFF_BYTES	80
 
 /* 0 if path can be executed, else the errno execve would most likely give. */
 static int
@@ -127,4 +131,42 @@ command_missing_interpreter(const char *path, char *interp, size_t size)
 	memcpy(interp, p, len);
 	interp[len] = '\0';
 	return access(interp, F_OK) == -1 && errno == ENOENT;
+}
+
+bool
+command_is_script(const char *path)
+{
+	char head[SNIFF_BYTES];
+	const char *nul, *nl;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return false;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n < 0)
+		return false;
+	if (n >= 4 && memcmp(head, ELF_MAGIC, 4) == 0)
+		return false;
+	nul = memchr(head, '\0', (size_t)n);
+	nl = memchr(head, '\n', (size_t)n);
+	/* A NUL in the first line: data, not shell text. */
+	return nul == NULL || (nl != NULL && nl < nul);
+}
+
+int
+command_explain(char *buf, size_t size, const char *name, const char *path,
+    int err)
+{
+	char interp[256];
+
+	if (err == ENOENT &&
+	    command_missing_interpreter(path, interp, sizeof(interp))) {
+		snprintf(buf, size, "cannot run interpreter '%s' of '%s': %s",
+		    interp, name, strerror(ENOENT));
+		return EXIT_NOTFOUND;
+	}
+	snprintf(buf, size, "cannot execute '%s': %s", name, strerror(err));
+	return err == ENOENT ? EXIT_NOTFOUND : EXIT_CANNOT;
 }

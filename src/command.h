@@ -27,4 +27,20 @@ bool command_runnable(const char *path);
  */
 bool command_missing_interpreter(const char *path, char *interp, size_t size);
 
+/*
+ * After execve(2) of path failed with ENOEXEC: true when it is a shell
+ * script to run under /bin/sh, as execvp(3) would; false for a binary (an
+ * ELF file, or a NUL byte in its first line, as bash judges) or a file we
+ * cannot read, which must fail instead.
+ */
+bool command_is_script(const char *path);
+
+/*
+ * The message for a failed execve(2) of path (name as the user gave it)
+ * with errno err, into buf, without "daemonize: "; returns the exit code:
+ * 127 for a missing file or #! interpreter, else 126.
+ */
+int command_explain(char *buf, size_t size, const char *name,
+    const char *path, int err);
+
 #endif

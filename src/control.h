@@ -1,5 +1,5 @@
 /*
- * --stop and --status: the daemon named by a pidfile.
+ * --stop, --status and --signal: the daemon named by a pidfile.
  */
 #ifndef DAEMONIZE_CONTROL_H
 #define DAEMONIZE_CONTROL_H
@@ -11,5 +11,8 @@ int control_stop(const struct options *o);
 
 /* Tell on stdout whether it runs; returns the LSB status code. */
 int control_status(const struct options *o);
+
+/* Send o->signal to the daemon in o->pidfile, nothing more; exit code. */
+int control_signal(const struct options *o);
 
 #endif

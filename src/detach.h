@@ -1,17 +1,24 @@
 /*
- * The daemon's side of a start: everything between fork and exec.
- * Neither function returns: they exec the command, or report the failed
- * step (over the verdict pipe, or in the foreground on the caller's stderr)
- * and exit after undoing what they created.
+ * The daemon's session: setsid(2), and the forks that leave the caller's
+ * process group and, by default, any chance of a controlling terminal.
+ * What comes after, between fork and exec, is the set-up (setup.h).
  */
 #ifndef DAEMONIZE_DETACH_H
 #define DAEMONIZE_DETACH_H
 
 #include "launch.h"
 
-/* In the first child: new session, second fork if asked, set up, exec. */
+/*
+ * In the first child: a new session and, with the default double fork, a
+ * second fork whose parent leaves. Returns in the process that is to be
+ * the daemon (or, in supervised mode, its supervisor); a failure is
+ * reported as the set-up's are, and the process exits.
+ */
+void detach_session(struct launch *l);
+
+/* In the first child: detach_session(), then set up and exec. */
 void detach_daemon(struct launch *l) __attribute__((noreturn));
-/* For -f: set up in place and exec. */
+/* For -f: no session and no fork; set up in place and exec. */
 void detach_in_place(struct launch *l) __attribute__((noreturn));
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -35,6 +37,41 @@ ensure_std_fds(void)
 	return 0;
 }
 
+/*
+ * Output that cannot be written counts, as util-linux's close_stdout()
+ * has it: --help and --version fail with 1; a mode with an exit code of
+ * its own (--status) keeps it, and says why its line is missing.
+ */
+static int
+close_stdout(int rc, bool own_code)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout) && fclose(stdout) == 0)
+		return rc;
+	msg("cannot write to standard output: %s", strerror(errno));
+	return own_code ? rc : EXIT_FAILURE;
+}
+
+/* The mode's exit code; SIGPIPE ignored for all but a start's. */
+static int
+run(const struct options *o)
+{
+	if (o->help || o->version || o->mode != MODE_START)
+		(void)signal(SIGPIPE, SIG_IGN);	/* an error, not a death */
+	if (o->help)
+		options_usage();
+	else if (o->version)
+		options_version();
+	else if (o->mode == MODE_STOP)
+		return control_stop(o);
+	else if (o->mode == MODE_STATUS)
+		return close_stdout(control_status(o), true);
+	else if (o->mode == MODE_SIGNAL)
+		return control_signal(o);
+	else
+		return start(o);
+	return close_stdout(EXIT_SUCCESS, false);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -43,17 +80,8 @@ main(int argc, char *argv[])
 
 	if (ensure_std_fds() == -1)
 		return EXIT_SETUP;
-	rc = options_parse(&opts, argc, argv);
-	if (rc == 0 && opts.help)
-		options_usage();
-	else if (rc == 0 && opts.version)
-		options_version();
-	else if (rc == 0 && opts.mode == MODE_STOP)
-		rc = control_stop(&opts);
-	else if (rc == 0 && opts.mode == MODE_STATUS)
-		rc = control_status(&opts);
-	else if (rc == 0)
-		rc = start(&opts);
+	if ((rc = options_parse(&opts, argc, argv)) == 0)
+		rc = run(&opts);
 	options_free(&opts);
 	return rc;
 }

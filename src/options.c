@@ -26,9 +26,12 @@
 enum {
 	OPT_CLEAR_ENV = 256,
 	OPT_KEEP_FD,
+	OPT_NICE,
+	OPT_OOM_SCORE_ADJ,
 	OPT_RESTART,
 	OPT_RESTART_DELAY,
 	OPT_RESTART_LIMIT,
+	OPT_RLIMIT,
 	OPT_SIGNAL,
 	OPT_STATUS,
 	OPT_STOP,
@@ -36,7 +39,7 @@ enum {
 };
 
 /* Sorted by letter, long-only options last; keep in step with usage(). */
-static const char shortopts[] = "+:12ac:e:E:fhl:m:o:p:rt:u:vVw:";
+static const char shortopts[] = "+:12ac:e:E:fhl:m:o:p:qrt:u:vVw:";
 
 static const struct option longopts[] = {
 	{ "single-fork",	no_argument,		NULL, '1' },
@@ -51,6 +54,7 @@ static const struct option longopts[] = {
 	{ "umask",		required_argument,	NULL, 'm' },
 	{ "stdout",		required_argument,	NULL, 'o' },
 	{ "pidfile",		required_argument,	NULL, 'p' },
+	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "timeout",		required_argument,	NULL, 't' },
 	{ "user",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
@@ -58,9 +62,12 @@ static const struct option longopts[] = {
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "clear-env",		no_argument,		NULL, OPT_CLEAR_ENV },
 	{ "keep-fd",		required_argument,	NULL, OPT_KEEP_FD },
+	{ "nice",		required_argument,	NULL, OPT_NICE },
+	{ "oom-score-adj",	required_argument,	NULL, OPT_OOM_SCORE_ADJ },
 	{ "restart",		required_argument,	NULL, OPT_RESTART },
 	{ "restart-delay",	required_argument,	NULL, OPT_RESTART_DELAY },
 	{ "restart-limit",	required_argument,	NULL, OPT_RESTART_LIMIT },
+	{ "rlimit",		required_argument,	NULL, OPT_RLIMIT },
 	{ "signal",		required_argument,	NULL, OPT_SIGNAL },
 	{ "status",		no_argument,		NULL, OPT_STATUS },
 	{ "stop",		no_argument,		NULL, OPT_STOP },
@@ -75,8 +82,10 @@ options_usage(void)
 "Usage: daemonize [OPTION]... [--] COMMAND [ARG]...\n"
 "  or:  daemonize --stop -p PIDFILE [--signal SIG] [--timeout SECS]\n"
 "  or:  daemonize --status -p PIDFILE\n"
+"  or:  daemonize --signal SIG -p PIDFILE\n"
 "Run COMMAND as a Unix daemon; exit 0 only once it has been executed (and,\n"
-"with --wait, is ready). Stop it, or tell whether it runs, by its pidfile.\n"
+"with --wait, is ready). Stop it, tell whether it runs, or signal it, by its\n"
+"pidfile.\n"
 "\n"
 "  -1, --single-fork        fork once: the daemon leads its session\n"
 "  -2, --double-fork        fork twice: it can never regain a terminal (default)\n"
@@ -90,6 +99,8 @@ options_usage(void)
 "  -m, --umask MASK         octal umask of COMMAND (default 022)\n"
 "  -o, --stdout FILE        append COMMAND's stdout to FILE\n"
 "  -p, --pidfile FILE       lock FILE and write the daemon's pid to it\n"
+"  -q, --quiet              say nothing when already running (a start) or\n"
+"                             not running (--signal)\n"
 "  -r                       supervise: same as --restart on-failure\n"
 "  -t, --timeout SECS       time limit of a start (with --wait, default 60)\n"
 "                             and of --stop before SIGKILL (default 10)\n"
@@ -100,11 +111,16 @@ options_usage(void)
 "                             fd:N, tcp:[HOST:]PORT, path:PATH or log:REGEX\n"
 "      --clear-env          start COMMAND with an empty environment\n"
 "      --keep-fd N          leave descriptor N open in COMMAND\n"
+"      --nice N             add N (-20 to 19) to COMMAND's niceness\n"
+"      --oom-score-adj N    set COMMAND's oom_score_adj (-1000 to 1000)\n"
 "      --restart WHEN       supervise COMMAND and restart it when it ends:\n"
 "                             on-failure or always\n"
 "      --restart-delay MIN[:MAX]  back-off in seconds (default 1:60)\n"
 "      --restart-limit N    give up after N quick restarts in a row\n"
-"      --signal SIG         signal for --stop (default TERM)\n"
+"      --rlimit NAME=SOFT[:HARD]\n"
+"                           set a resource limit of COMMAND (repeatable)\n"
+"      --signal SIG         send SIG to the daemon in PIDFILE (0 checks only);\n"
+"                             with --stop, the signal to stop it (default TERM)\n"
 "      --status             tell whether the daemon in PIDFILE runs\n"
 "      --stop               stop the daemon in PIDFILE\n"
 "      --truncate           truncate log files instead of appending\n"
@@ -113,7 +129,8 @@ options_usage(void)
 "3 ended or failed before ready, 124 not ready in time, 125 set-up failed,\n"
 "126 COMMAND not executable, 127 COMMAND not found. Of --stop: 0 stopped,\n"
 "1 still running, 125 bad pidfile. Of --status: 0 running, 1 stale pidfile,\n"
-"3 not running, 4 unknown.\n"
+"3 not running, 4 unknown, 125 untrusted pidfile. Of --signal: 0 sent,\n"
+"1 not permitted, 7 not running, 125 bad pidfile.\n"
 "See daemonize(1) for details.\n", stdout);
 }
 
@@ -374,6 +391,31 @@ mode_of(int c)
 	return c == OPT_STOP ? MODE_STOP : MODE_STATUS;
 }
 
+/* --nice N, --oom-score-adj N, --rlimit NAME=SOFT[:HARD]. */
+static int
+take_resource(struct options *o, int c, const char *arg)
+{
+	bool nice = c == OPT_NICE;
+	long long lo = nice ? NICE_MIN : OOM_SCORE_ADJ_MIN, n;
+	long long hi = nice ? NICE_MAX : OOM_SCORE_ADJ_MAX;
+	const char *why;
+
+	if (c == OPT_RLIMIT) {
+		if (resource_parse_rlimit(arg, &o->rlimits[o->nrlimits],
+		    &why) == -1)
+			return usage_error("invalid --rlimit '%s': %s", arg,
+			    why);
+		o->nrlimits++;
+		return 0;
+	}
+	if (num_parse(arg, lo, hi, &n, &why) == -1)
+		return usage_error("invalid %s '%s' (%lld to %lld)",
+		    option_name(c), arg, lo, hi);
+	*(nice ? &o->nice : &o->oom_score_adj) = (int)n;
+	*(nice ? &o->nice_arg : &o->oom_score_adj_arg) = arg;
+	return 0;
+}
+
 /* One option: record it, or return the exit code of a usage error. */
 static int
 take_option(struct options *o, int c, char *arg)
@@ -423,6 +465,9 @@ take_option(struct options *o, int c, char *arg)
 	case 'p':
 		o->pidfile = arg;
 		break;
+	case 'q':
+		o->quiet = true;
+		break;
 	case 'r':
 	case OPT_RESTART:
 	case OPT_RESTART_DELAY:
@@ -450,6 +495,10 @@ take_option(struct options *o, int c, char *arg)
 		break;
 	case OPT_KEEP_FD:
 		return parse_keep_fd(o, arg);
+	case OPT_NICE:
+	case OPT_OOM_SCORE_ADJ:
+	case OPT_RLIMIT:
+		return take_resource(o, c, arg);
 	case OPT_SIGNAL:
 		return parse_signal(o, arg);
 	case OPT_STATUS:
@@ -480,18 +529,14 @@ check_user_form(const char *user)
 /* What the options seen so far mean beyond their own values. */
 struct seen {
 	int start_only;		/* the first option only a start takes */
-	int stop_only;		/* the first of -t and --signal */
 };
 
 static void
 note_seen(struct seen *seen, int c)
 {
 	switch (c) {
-	case 'h': case 'p': case 'v': case 'V': case OPT_STATUS: case OPT_STOP:
-		break;
-	case 't': case OPT_SIGNAL:
-		if (seen->stop_only == 0)
-			seen->stop_only = c;
+	case 'h': case 'p': case 'q': case 't': case 'v': case 'V':
+	case OPT_SIGNAL: case OPT_STATUS: case OPT_STOP:
 		break;
 	default:
 		if (seen->start_only == 0)
@@ -499,18 +544,33 @@ note_seen(struct seen *seen, int c)
 	}
 }
 
+/* --signal alone is a mode; with --stop, the signal that stops. */
+static int
+check_signal(struct options *o)
+{
+	if (!o->signal_given)
+		return 0;
+	if (o->mode == MODE_STATUS)
+		return usage_error("option '--signal' cannot be used with "
+		    "--status");
+	if (o->mode == MODE_STOP && o->signal == 0)
+		return usage_error("signal 0 cannot be used with --stop: it "
+		    "only checks");
+	if (o->mode == MODE_START)
+		o->mode = MODE_SIGNAL;
+	return 0;
+}
+
 static int
 check_control(const struct options *o, const struct seen *seen, int argc,
     char *argv[])
 {
-	const char *verb = o->mode == MODE_STOP ? "--stop" : "--status";
-	int other = seen->start_only;
+	const char *verb = o->mode == MODE_STOP ? "--stop" :
+	    o->mode == MODE_STATUS ? "--status" : "--signal";
 
-	if (other == 0 && o->mode == MODE_STATUS)
-		other = seen->stop_only;
-	if (other != 0)
+	if (seen->start_only != 0)
 		return usage_error("option '%s' cannot be used with %s",
-		    option_name(other), verb);
+		    option_name(seen->start_only), verb);
 	if (o->pidfile == NULL)
 		return usage_error("%s needs --pidfile", verb);
 	if (optind < argc)
@@ -562,8 +622,6 @@ check_start(const struct options *o, int argc)
 {
 	int rc;
 
-	if (o->signal_given)
-		return usage_error("option '--signal' needs --stop");
 	if ((rc = check_waits(o)) != 0)
 		return rc;
 	if (o->restart_tuned != NULL && o->restart.when == RESTART_NEVER)
@@ -596,7 +654,7 @@ default_timeout(struct options *o)
 int
 options_parse(struct options *o, int argc, char *argv[])
 {
-	struct seen seen = { 0, 0 };
+	struct seen seen = { 0 };
 	int rc;
 
 	memset(o, 0, sizeof(*o));
@@ -606,11 +664,13 @@ options_parse(struct options *o, int argc, char *argv[])
 	o->restart.min_ms = RESTART_MIN_DEFAULT_MS;
 	o->restart.max_ms = RESTART_MAX_DEFAULT_MS;
 	o->restart.limit = -1;
-	/* Each -E, -w or --keep-fd takes a word: argc bounds their number. */
+	/* Each -E, -w, --keep-fd or --rlimit takes a word: argc bounds them. */
 	o->env = calloc((size_t)argc, sizeof(*o->env));
 	o->keep = calloc((size_t)argc, sizeof(*o->keep));
 	o->wait = calloc((size_t)argc, sizeof(*o->wait));
-	if (o->env == NULL || o->keep == NULL || o->wait == NULL) {
+	o->rlimits = calloc((size_t)argc, sizeof(*o->rlimits));
+	if (o->env == NULL || o->keep == NULL || o->wait == NULL ||
+	    o->rlimits == NULL) {
 		msg("cannot parse options: out of memory");
 		return EXIT_SETUP;
 	}
@@ -629,6 +689,8 @@ options_parse(struct options *o, int argc, char *argv[])
 	}
 	if (o->help || o->version)
 		return 0;
+	if ((rc = check_signal(o)) != 0)
+		return rc;
 	if (o->mode != MODE_START)
 		rc = check_control(o, &seen, argc, argv);
 	else
@@ -653,5 +715,6 @@ options_free(struct options *o)
 	free(o->wait);
 	free(o->env);
 	free(o->keep);
+	free(o->rlimits);
 	memset(o, 0, sizeof(*o));
 }

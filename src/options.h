@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "resource.h"
 #include "restart.h"
 
 enum forks {
@@ -21,6 +22,7 @@ enum mode {
 	MODE_START = 0,
 	MODE_STOP,		/* --stop */
 	MODE_STATUS,		/* --status */
+	MODE_SIGNAL,		/* --signal without --stop: send only */
 };
 
 enum wait_kind {
@@ -60,10 +62,17 @@ struct options {
 	size_t nwait;
 	double timeout;		/* -t seconds, the mode's default, or -1 */
 	const char *timeout_arg;	/* as given, for messages */
+	struct rlimit_spec *rlimits;	/* --rlimit, in order given */
+	size_t nrlimits;
+	const char *nice_arg;	/* --nice as given, or NULL */
+	int nice;
+	const char *oom_score_adj_arg;	/* --oom-score-adj as given, or NULL */
+	int oom_score_adj;
 	struct restart_policy restart;	/* -r, --restart, --restart-... */
 	const char *restart_tuned;	/* "--restart-delay" or "-limit" given */
-	int signal;		/* --signal; SIGTERM by default */
+	int signal;		/* --signal (0 checks only); SIGTERM by default */
 	bool signal_given;
+	bool quiet;		/* -q: "already running" and "not running" */
 	bool truncate;
 	bool clear_env;
 	bool verbose;

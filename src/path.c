@@ -54,6 +54,65 @@ path_open(opener_fn *opener, const char *path, int flags, mode_t mode,
 	return opener(path, flags | O_CREAT, mode);
 }
 
+/*
+ * Make path the file a symbolic link there leads to: its target, taken
+ * relative to the link's directory. 1 when path was a link, 0 when it was
+ * not (it was just removed, say), -1 with errno.
+ */
+static int
+follow_link(char *path, size_t size)
+{
+	char target[PATH_MAX], *slash;
+	ssize_t n;
+	size_t dirlen;
+
+	if ((n = readlink(path, target, sizeof(target) - 1)) == -1)
+		return errno == EINVAL || errno == ENOENT ? 0 : -1;
+	target[n] = '\0';
+	slash = strrchr(path, '/');
+	dirlen = target[0] == '/' || slash == NULL ? 0 :
+	    (size_t)(slash - path) + 1;
+	if (dirlen + (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path + dirlen, target, (size_t)n + 1);
+	return 1;
+}
+
+int
+path_create(const char *path, int flags, mode_t mode, char *made,
+    size_t size)
+{
+	char at[PATH_MAX];
+	int tries = 0, links = 0;
+
+	made[0] = '\0';
+	if ((size_t)snprintf(at, sizeof(at), "%s", path) >= sizeof(at)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (;;) {
+		int fd = open(at, flags | O_CREAT | O_EXCL, mode), r;
+
+		if (fd >= 0) {
+			(void)snprintf(made, size, "%s", at);
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -1;
+		if ((fd = open(at, flags, mode)) >= 0 || errno != ENOENT)
+			return fd;
+		/* Removed since the first open, or a dangling link. */
+		if ((r = follow_link(at, sizeof(at))) == -1)
+			return -1;
+		if (r == 0 ? ++tries >= OPEN_TRIES : ++links > LINKS_MAX) {
+			errno = r == 0 ? ENOENT : ELOOP;
+			return -1;
+		}
+	}
+}
+
 static void
 close_keep_errno(int fd)
 {

@@ -28,6 +28,17 @@ typedef int opener_fn(const char *path, int flags, ...);
 int path_open(opener_fn *opener, const char *path, int flags, mode_t mode,
     bool *created);
 
+/*
+ * Open path with flags, creating it with mode if missing, as open(2) with
+ * O_CREAT would; made (size bytes, PATH_MAX is enough) gets the path of
+ * the file this call created, or "" if it created none. Unlike path_open(), a dangling
+ * symbolic link (followed only without O_NOFOLLOW) is followed here step by
+ * step, so that its target too is created exclusively, and known to be
+ * ours to remove.
+ */
+int path_create(const char *path, int flags, mode_t mode, char *made,
+    size_t size);
+
 /* The user of -u, whom root's opens must not let steer them. */
 struct path_guard {
 	uid_t uid;

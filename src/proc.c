@@ -38,9 +38,6 @@ parse_fields(char *p, struct proc_stat *ps)
 		case 6:
 			ps->session = (pid_t)strtol(tok, &end, 10);
 			break;
-		case 7:
-			ps->tty_nr = (int)strtol(tok, &end, 10);
-			break;
 		case FIELD_STARTTIME:
 			ps->starttime = strtoull(tok, &end, 10);
 			break;
@@ -96,8 +93,8 @@ fd_locks(pid_t pid, const char *fd)
 	return found;
 }
 
-static bool
-has_locked(pid_t pid, dev_t dev, ino_t ino)
+bool
+proc_holds_lock(pid_t pid, dev_t dev, ino_t ino)
 {
 	char path[64];
 	struct dirent *d;
@@ -118,24 +115,47 @@ has_locked(pid_t pid, dev_t dev, ino_t ino)
 	return found;
 }
 
-pid_t
-proc_find_locker(dev_t dev, ino_t ino)
+/*
+ * The live processes holding a lock on dev:ino, skipping skip (or none if
+ * 0), up to max in pids, in the order of /proc (which is by pid); their
+ * number, counted on past max unless first is set.
+ */
+static size_t
+find_lockers(dev_t dev, ino_t ino, pid_t skip, bool first, pid_t *pids,
+    size_t max)
 {
 	struct dirent *d;
-	pid_t found = 0;
+	size_t n = 0;
 	DIR *dir;
 
 	if ((dir = opendir("/proc")) == NULL)
 		return 0;
-	while (found == 0 && (d = readdir(dir)) != NULL) {
+	while ((n < max || !first) && (d = readdir(dir)) != NULL) {
 		pid_t pid = (pid_t)strtol(d->d_name, NULL, 10);
 
-		if (pid > 0 && pid != getpid() && proc_alive(pid) &&
-		    has_locked(pid, dev, ino))
-			found = pid;
+		if (pid <= 0 || pid == skip || !proc_alive(pid) ||
+		    !proc_holds_lock(pid, dev, ino))
+			continue;
+		if (n < max)
+			pids[n] = pid;
+		n++;
 	}
 	closedir(dir);
-	return found;
+	return n;
+}
+
+pid_t
+proc_find_locker(dev_t dev, ino_t ino)
+{
+	pid_t pid;
+
+	return find_lockers(dev, ino, getpid(), true, &pid, 1) == 1 ? pid : 0;
+}
+
+size_t
+proc_lockers(dev_t dev, ino_t ino, pid_t *pids, size_t max)
+{
+	return find_lockers(dev, ino, 0, false, pids, max);
 }
 
 pid_t

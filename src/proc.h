@@ -12,7 +12,6 @@ struct proc_stat {
 	pid_t ppid;
 	pid_t pgrp;
 	pid_t session;
-	int tty_nr;
 	unsigned long long starttime;	/* clock ticks after boot */
 };
 
@@ -28,6 +27,16 @@ bool proc_alive(pid_t pid);
  * mere reader of the file is not one.
  */
 pid_t proc_find_locker(dev_t dev, ino_t ino);
+
+/*
+ * Every live process (us included) with a descriptor that holds a lock on
+ * the file dev:ino, in pid order: up to max of them in pids. Returns how
+ * many there are, which may be more than max.
+ */
+size_t proc_lockers(dev_t dev, ino_t ino, pid_t *pids, size_t max);
+
+/* pid has a descriptor that holds a lock on the file dev:ino. */
+bool proc_holds_lock(pid_t pid, dev_t dev, ino_t ino);
 
 /* A child of parent whose command name is comm, or 0. */
 pid_t proc_find_child(pid_t parent, const char *comm);

@@ -1,18 +1,21 @@
 /*
- * Messages and the verdict pipe. Every failure is one line naming the
- * action, the object as the user gave it, and the reason.
+ * The verdict pipe, and the words for each failed step: one line naming the
+ * action, the object as the user gave it, and the reason. A failed exec is
+ * explained by command.c, which knows commands and their interpreters.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "command.h"
+#include "compat.h"
 #include "exitcodes.h"
 #include "msg.h"
+#include "pidfile.h"
 #include "report.h"
+#include "trust.h"
 
 void
 report_send(int fd, const struct verdict *v)
@@ -26,30 +29,26 @@ report_send(int fd, const struct verdict *v)
 }
 
 static int
-explain_exec(int fd, const struct launch *l, int err)
-{
-	const char *cmd = l->opt->argv[0];
-	char interp[256];
-
-	if (err == ENOENT &&
-	    command_missing_interpreter(l->path, interp, sizeof(interp))) {
-		msg_to(fd, "cannot run interpreter '%s' of '%s': %s", interp,
-		    cmd, strerror(ENOENT));
-		return EXIT_NOTFOUND;
-	}
-	msg_to(fd, "cannot execute '%s': %s", cmd, strerror(err));
-	return err == ENOENT ? EXIT_NOTFOUND : EXIT_CANNOT;
-}
-
-static int
-explain_held(int fd, const char *what, const char *path, pid_t pid)
+explain_held(char *buf, size_t size, const char *what, const char *path,
+    pid_t pid)
 {
 	if (pid > 0)
-		msg_to(fd, "already running as pid %ld (%s %s)", (long)pid,
-		    what, path);
+		snprintf(buf, size, "already running as pid %ld (%s %s)",
+		    (long)pid, what, path);
 	else
-		msg_to(fd, "already running (%s %s is locked by another "
-		    "process)", what, path);
+		snprintf(buf, size, "already running (%s %s is locked by "
+		    "another process)", what, path);
+	return EXIT_RUNNING;
+}
+
+/* The daemon is gone; what inherited its lock holds it (pidfile_take()). */
+static int
+explain_orphaned(char *buf, size_t size, const struct launch *l, pid_t gone)
+{
+	char why[256];
+
+	snprintf(buf, size, "%s (pidfile %s)", pidfile_orphans(l->pidfile,
+	    gone, why, sizeof(why)), l->opt->pidfile);
 	return EXIT_RUNNING;
 }
 
@@ -62,9 +61,12 @@ enum object {
 	OBJ_ERR,
 	OBJ_DIR,
 	OBJ_USER,
+	OBJ_RLIMIT,		/* the --rlimit the verdict's arg points at */
+	OBJ_NICE,
+	OBJ_OOM_SCORE_ADJ,
 };
 
-/* Each step's message; ": strerror" follows when the verdict has an errno. */
+/* Each step's message; ": reason" follows when the verdict has an errno. */
 static const struct {
 	enum step step;
 	enum object obj;
@@ -80,6 +82,14 @@ static const struct {
 	{ STEP_DEVNULL,		OBJ_NONE,	"cannot open '/dev/null'" },
 	{ STEP_STDOUT_OPEN,	OBJ_OUT,	"cannot open log file '%s'" },
 	{ STEP_STDERR_OPEN,	OBJ_ERR,	"cannot open log file '%s'" },
+	{ STEP_STDOUT_PIDFILE,	OBJ_OUT,
+	    "cannot use log file '%s': it is the pidfile" },
+	{ STEP_STDERR_PIDFILE,	OBJ_ERR,
+	    "cannot use log file '%s': it is the pidfile" },
+	{ STEP_STDOUT_LOCKFILE,	OBJ_OUT,
+	    "cannot use log file '%s': it is the lockfile" },
+	{ STEP_STDERR_LOCKFILE,	OBJ_ERR,
+	    "cannot use log file '%s': it is the lockfile" },
 	{ STEP_STDOUT_CHOWN,	OBJ_OUT,
 	    "cannot give log file '%s' to the user" },
 	{ STEP_STDERR_CHOWN,	OBJ_ERR,
@@ -92,6 +102,12 @@ static const struct {
 	    "cannot close inherited descriptors" },
 	{ STEP_INHERIT,		OBJ_NONE,
 	    "cannot pass descriptors to the command" },
+	{ STEP_RLIMIT,		OBJ_RLIMIT,
+	    "cannot set resource limit '%s'" },
+	{ STEP_NICE,		OBJ_NICE,
+	    "cannot change the niceness by %s" },
+	{ STEP_OOM_SCORE_ADJ,	OBJ_OOM_SCORE_ADJ,
+	    "cannot set oom_score_adj to %s" },
 	{ STEP_ENV,		OBJ_NONE,	"cannot set up the environment" },
 	{ STEP_GROUPS,		OBJ_USER,
 	    "cannot set the groups of user '%s'" },
@@ -100,10 +116,12 @@ static const struct {
 	{ STEP_SETUID,		OBJ_USER,	"cannot switch to user '%s'" },
 	{ STEP_CHDIR,		OBJ_DIR,	"cannot change directory to '%s'" },
 	{ STEP_SIGNALS,		OBJ_NONE,	"cannot reset signals" },
+	{ STEP_PARENT,		OBJ_NONE,
+	    "cannot tie the command to its supervisor" },
 };
 
 static const char *
-object_name(const struct options *o, enum object obj)
+object_name(const struct options *o, enum object obj, int arg)
 {
 	switch (obj) {
 	case OBJ_PIDFILE:
@@ -118,6 +136,13 @@ object_name(const struct options *o, enum object obj)
 		return o->dir != NULL ? o->dir : "/";
 	case OBJ_USER:
 		return o->user;
+	case OBJ_RLIMIT:
+		return arg >= 0 && (size_t)arg < o->nrlimits ?
+		    o->rlimits[arg].given : "";
+	case OBJ_NICE:
+		return o->nice_arg;
+	case OBJ_OOM_SCORE_ADJ:
+		return o->oom_score_adj_arg;
 	case OBJ_NONE:
 		break;
 	}
@@ -125,15 +150,16 @@ object_name(const struct options *o, enum object obj)
 }
 
 /*
- * The pidfile is always opened without following a final symbolic link,
- * and with -u the logs and the lockfile too: ELOOP then means just that.
+ * The pidfile and the lockfile are always opened without following a final
+ * symbolic link, and with -u the logs too: ELOOP then means just that.
  */
 static const char *
 reason(const struct launch *l, const struct verdict *v)
 {
 	bool nofollow = v->step == STEP_PIDFILE_OPEN ||
-	    (l->opt->user != NULL && (v->step == STEP_LOCKFILE_OPEN ||
-	    v->step == STEP_STDOUT_OPEN || v->step == STEP_STDERR_OPEN));
+	    v->step == STEP_LOCKFILE_OPEN ||
+	    (l->opt->user != NULL && (v->step == STEP_STDOUT_OPEN ||
+	    v->step == STEP_STDERR_OPEN));
 
 	if (v->err == ELOOP && nofollow && l->opt->user != NULL)
 		return "it is, or passes through, a symbolic link the user "
@@ -144,32 +170,61 @@ reason(const struct launch *l, const struct verdict *v)
 }
 
 int
-report_explain(int fd, const struct launch *l, const struct verdict *v)
+report_format(char *buf, size_t size, const struct launch *l,
+    const struct verdict *v)
 {
 	char line[512];
 	size_t i;
 
+	if (size > 0)
+		buf[0] = '\0';
+	if (v->step == STEP_PIDFILE_HELD && v->pid < 0)
+		return explain_orphaned(buf, size, l, -v->pid);
+	/* -q: a daemon already running is no news to cron. */
+	if ((v->step == STEP_PIDFILE_HELD || v->step == STEP_LOCKFILE_HELD) &&
+	    l->opt->quiet)
+		return EXIT_RUNNING;
+	if (v->step == STEP_PIDFILE_OPEN && trust_reason(v->err) != NULL) {
+		snprintf(buf, size, "cannot trust pidfile '%s': %s",
+		    l->opt->pidfile, trust_reason(v->err));
+		return EXIT_SETUP;
+	}
 	if (v->step == STEP_PIDFILE_HELD)
-		return explain_held(fd, "pidfile", l->opt->pidfile, v->pid);
+		return explain_held(buf, size, "pidfile", l->opt->pidfile,
+		    v->pid);
 	if (v->step == STEP_LOCKFILE_HELD)
-		return explain_held(fd, "lockfile", l->opt->lockfile, v->pid);
+		return explain_held(buf, size, "lockfile", l->opt->lockfile,
+		    v->pid);
 	if (v->step == STEP_EXEC)
-		return explain_exec(fd, l, v->err);
+		return command_explain(buf, size, l->opt->argv[0], l->path,
+		    v->err);
 
-	for (i = 0; i < sizeof(messages) / sizeof(messages[0]); i++)
+	for (i = 0; i < nitems(messages); i++)
 		if (messages[i].step == (enum step)v->step)
 			break;
-	if (i == sizeof(messages) / sizeof(messages[0])) {
-		msg_to(fd, "cannot start '%s': %s", l->opt->argv[0],
+	if (i == nitems(messages)) {
+		snprintf(buf, size, "cannot start '%s': %s", l->opt->argv[0],
 		    strerror(v->err));
 		return EXIT_SETUP;
 	}
 	/* The formats are ours and take at most the one object. */
 	snprintf(line, sizeof(line), messages[i].fmt,
-	    object_name(l->opt, messages[i].obj));
+	    object_name(l->opt, messages[i].obj, v->arg));
 	if (v->err != 0)
-		msg_to(fd, "%s: %s", line, reason(l, v));
+		snprintf(buf, size, "%s: %s", line, reason(l, v));
 	else
-		msg_to(fd, "%s", line);
+		snprintf(buf, size, "%s", line);
 	return EXIT_SETUP;
+}
+
+int
+report_explain(int fd, const struct launch *l, const struct verdict *v)
+{
+	char line[1024];
+	int rc = report_format(line, sizeof(line), l, v);
+
+	/* Empty for -q's silent refusal. */
+	if (line[0] != '\0')
+		msg_to(fd, "%s", line);
+	return rc;
 }

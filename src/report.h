@@ -1,11 +1,12 @@
 /*
- * Messages, and the verdict: how the daemon's side tells the caller which
- * set-up step failed. The verdict travels over a close-on-exec pipe, so the
- * caller reading end of file with no verdict means the exec succeeded.
+ * The verdict: how the set-up (setup.c) tells whoever forked it which step
+ * failed. It travels over a close-on-exec pipe, so the reader seeing end of
+ * file with no verdict knows the exec succeeded.
  */
 #ifndef DAEMONIZE_REPORT_H
 #define DAEMONIZE_REPORT_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "launch.h"
@@ -23,6 +24,10 @@ enum step {
 	STEP_DEVNULL,
 	STEP_STDOUT_OPEN,
 	STEP_STDERR_OPEN,
+	STEP_STDOUT_PIDFILE,	/* -o is the pidfile */
+	STEP_STDERR_PIDFILE,
+	STEP_STDOUT_LOCKFILE,	/* -o is the lockfile */
+	STEP_STDERR_LOCKFILE,
 	STEP_STDOUT_CHOWN,
 	STEP_STDERR_CHOWN,
 	STEP_STDOUT_TRUNCATE,
@@ -30,12 +35,16 @@ enum step {
 	STEP_STDIO,
 	STEP_FDS,
 	STEP_INHERIT,
+	STEP_RLIMIT,		/* arg: the index of the --rlimit */
+	STEP_NICE,
+	STEP_OOM_SCORE_ADJ,
 	STEP_ENV,
 	STEP_GROUPS,
 	STEP_SETGID,
 	STEP_SETUID,
 	STEP_CHDIR,
 	STEP_SIGNALS,
+	STEP_PARENT,		/* the parent-death signal, or the parent gone */
 	STEP_EXEC,
 	STEP_EXECUTING,		/* not a failure: the exec comes next */
 	STEP_DETACHED,		/* not a failure: set-up runs as pid */
@@ -45,10 +54,19 @@ struct verdict {
 	int step;		/* enum step */
 	int err;		/* errno of the failure, or 0 */
 	pid_t pid;		/* see enum step */
+	int arg;		/* see enum step */
 };
 
-/* Daemon's side: write the verdict (one atomic pipe write). */
+/* The set-up's side: write the verdict (one atomic pipe write). */
 void report_send(int fd, const struct verdict *v);
+
+/*
+ * Why the start failed, into buf without "daemonize: " (for a caller that
+ * adds to the line, as a supervisor does); returns the exit code for it.
+ */
+int report_format(char *buf, size_t size, const struct launch *l,
+    const struct verdict *v);
+
 /* Say on fd why the start failed; returns the exit code for it. */
 int report_explain(int fd, const struct launch *l, const struct verdict *v);
 

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-
 #include "num.h"
 #include "signame.h"
 
@@ -44,8 +43,9 @@ signame_parse(const char *s)
 {
 	int sig;
 
+	/* 0 is kill(2)'s "may it be signalled?": a caller may refuse it. */
 	if (*s >= '0' && *s <= '9')
-		return parse_number(s, 1, SIGRTMAX);
+		return parse_number(s, 0, SIGRTMAX);
 	if (strncasecmp(s, "SIG", 3) == 0)
 		s += 3;
 	for (sig = 1; sig < SIGRTMIN; sig++) {

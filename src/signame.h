@@ -7,7 +7,10 @@
 
 #include <stddef.h>
 
-/* The signal named by s (any case, "SIG" optional), or -1. */
+/*
+ * The signal named by s (any case, "SIG" optional) or numbered by it (0,
+ * which sends nothing, included), or -1.
+ */
 int signame_parse(const char *s);
 
 /* "SIGTERM", "SIGRTMIN+2", or the number, in buf; returns buf. */

@@ -167,10 +167,10 @@ prepare(struct launch *l, struct ready *r)
 }
 
 /*
- * SIGINT, SIGTERM and SIGHUP (and the other signals that would end us
- * before we could clean up) come through a signalfd while the start runs,
- * so an interrupted start can stop what it began. One the caller ignores
- * stays ignored (nohup(1) means it).
+ * SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGALRM, SIGUSR1 and SIGUSR2 (each
+ * would end us before we could clean up) come through a signalfd while
+ * the start runs, so an interrupted start can stop what it began. One the
+ * caller ignores stays ignored (nohup(1) means it).
  */
 static int
 catch_interrupts(sigset_t *old)
@@ -201,10 +201,7 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 	sigset_t old;
 	int fds[2], rc;
 
-	memset(&w, 0, sizeof(w));
-	w.l = l;
-	w.pidfd = -1;
-	w.deadline = deadline;
+	watch_init(&w, l, r, deadline);
 	/* Else a failed start removes the lockfile it made. */
 	w.lock_existed = l->lockfile != NULL && lstat(l->lockfile, &st) == 0;
 	if ((w.sigfd = catch_interrupts(&old)) == -1) {
@@ -239,10 +236,7 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 	ready_forked(r);
 	w.report_fd = fds[0];
 	rc = watch_start(&w, r);
-	if (w.report_fd >= 0)
-		close(w.report_fd);
-	if (w.pidfd >= 0)
-		close(w.pidfd);
+	watch_free(&w);
 	close(w.sigfd);
 	return rc;
 }
@@ -266,6 +260,7 @@ start(const struct options *o)
 	/* The daemon's exit status is ours to read (and reset for it). */
 	signal(SIGCHLD, SIG_DFL);
 	launch_init(&l, o);
+	files_share(&l);
 	ready_init(&r);
 	if ((rc = prepare(&l, &r)) == 0) {
 		if (o->forks == FORKS_NONE)

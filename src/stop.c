@@ -20,6 +20,7 @@
 #include "lock.h"
 #include "msg.h"
 #include "proc.h"
+#include "signame.h"
 #include "stop.h"
 
 #define NAP_FIRST_MS	1
@@ -130,15 +131,34 @@ wait_gone(const struct target *t, long ms)
 }
 
 int
-stop_target(const struct target *t, int sig, long ms, long kill_ms)
+stop_target(struct target *t, int sig, long ms, long kill_ms)
 {
+	t->killed = t->killed_group = false;
 	if (send_to(t, sig) == -1)
 		return -1;
 	if (wait_gone(t, ms) && group_gone(t))
 		return 0;
+	t->killed = !daemon_gone(t);
+	t->killed_group = !group_gone(t);
 	if (send_to(t, SIGKILL) == -1)
 		return -1;
 	return wait_gone(t, kill_ms) ? 0 : 1;
+}
+
+void
+stop_say_killed(const struct target *t, const struct stop_plan *p)
+{
+	char name[32];
+
+	if (p->timeout == NULL)
+		return;
+	signame_format(p->sig, name, sizeof(name));
+	if (t->killed)
+		msg("pid %ld did not exit within %s s of %s; killed it",
+		    (long)t->pid, p->timeout, name);
+	else if (t->killed_group)
+		msg("members of process group %ld did not exit within %s s of "
+		    "%s; killed them", (long)t->pgid, p->timeout, name);
 }
 
 /* One process holding a lock on path, with parent as its parent if > 0. */
@@ -167,24 +187,35 @@ int
 stop_lockers(const char *path, pid_t parent, int sig, long ms, long kill_ms,
     bool verbose)
 {
+	struct stop_plan p = { sig, ms, kill_ms, verbose, NULL };
+
+	return stop_lockers_plan(path, parent, &p);
+}
+
+int
+stop_lockers_plan(const char *path, pid_t parent, const struct stop_plan *p)
+{
 	int round, rc = 0;
 
 	for (round = 0; round < LOCKER_ROUNDS && rc == 0; round++) {
 		pid_t pid = find_locker(path, parent);
-		struct target t = { pid, -1, 0, parent > 0 };
+		struct target t = { pid, -1, 0, parent > 0, false, false };
 
 		if (pid == 0)
-			break;
+			return 0;
 		if ((t.pidfd = pidfd_open(pid, 0)) == -1) {
 			if (errno == ESRCH)
 				continue;
 			return -1;
 		}
 		t.pgid = stop_own_group(pid);
-		if (verbose)
+		if (p->verbose)
 			msg("pid %ld holds the lock of '%s'", (long)pid, path);
-		rc = stop_target(&t, sig, ms, kill_ms);
+		rc = stop_target(&t, p->sig, p->ms, p->kill_ms);
 		close(t.pidfd);
+		if (rc == 0)
+			stop_say_killed(&t, p);
 	}
-	return rc;
+	/* Still someone after all the rounds: more keep inheriting it. */
+	return rc == 0 && find_locker(path, parent) != 0 ? 1 : rc;
 }

@@ -14,6 +14,19 @@ struct target {
 	int pidfd;		/* for pid, or -1 */
 	pid_t pgid;		/* its process group, or 0: the pid alone */
 	bool reap;		/* we are its (sub)reaper: reap what dies */
+	/* Set by stop_target(): what was left for SIGKILL. */
+	bool killed;		/* the daemon itself */
+	bool killed_group;	/* members of its group (the daemon or not) */
+};
+
+/* How to stop, as --stop asks. */
+struct stop_plan {
+	int sig;		/* sent first */
+	long ms;		/* how long to wait for it to work */
+	long kill_ms;		/* how long to wait after SIGKILL */
+	bool verbose;		/* say what is sent */
+	const char *timeout;	/* ms as given, to say when SIGKILL was
+				   needed; NULL: say nothing */
 };
 
 /*
@@ -29,7 +42,13 @@ pid_t stop_own_group(pid_t pid);
  * are not waited for longer), 1 when it is still there, -1 with errno when
  * it may not be signalled.
  */
-int stop_target(const struct target *t, int sig, long ms, long kill_ms);
+int stop_target(struct target *t, int sig, long ms, long kill_ms);
+
+/*
+ * What stop_target() left for SIGKILL, said on stderr if p->timeout is
+ * set: "pid 4242 did not exit within 10 s of SIGTERM; killed it".
+ */
+void stop_say_killed(const struct target *t, const struct stop_plan *p);
 
 /*
  * What holds a lock on path once the daemon is gone (children that
@@ -39,5 +58,13 @@ int stop_target(const struct target *t, int sig, long ms, long kill_ms);
  */
 int stop_lockers(const char *path, pid_t parent, int sig, long ms,
     long kill_ms, bool verbose);
+
+/*
+ * The same, as p says, each holder that needed SIGKILL said as
+ * stop_say_killed() does. Holders that keep coming back after a few
+ * rounds count as still there (1).
+ */
+int stop_lockers_plan(const char *path, pid_t parent,
+    const struct stop_plan *p);
 
 #endif

@@ -14,7 +14,7 @@
 
 #include <linux/capability.h>
 
-
+#include "compat.h"
 #include "msg.h"
 #include "num.h"
 #include "user.h"

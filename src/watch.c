@@ -1,25 +1,24 @@
 /*
- * The caller's side after the fork: one poll loop over the verdict pipe,
- * a signalfd for SIGINT, SIGTERM and SIGHUP, and with --wait the daemon's
- * pidfd, the readiness sources and the deadline. Whatever ends a start
- * that has forked but not succeeded stops what it started (stop.c) and
- * removes the pidfile, and the lockfile if this run made it.
+ * The caller's side after the fork, as a user of the event loop: the
+ * verdict pipe, the signalfd of the interrupts start.c catches (SIGHUP,
+ * SIGINT, SIGTERM, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2), and with --wait
+ * the daemon's pidfd, the readiness sources and the deadline, through the
+ * table of states and events below. Whatever ends a start that has forked
+ * but not succeeded stops what it started (stop.c) and removes the
+ * pidfile, and the lockfile if this run made it.
  */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "exitcodes.h"
 #include "lock.h"
+#include "loop.h"
 #include "msg.h"
 #include "pidfile.h"
 #include "proc.h"
@@ -27,6 +26,7 @@
 #include "report.h"
 #include "signame.h"
 #include "stop.h"
+#include "tail.h"
 #include "watch.h"
 
 #define STOP_GRACE_MS	2000	/* SIGTERM, then SIGKILL this much later */
@@ -34,15 +34,26 @@
 #define LINGER_MS	500	/* for systemd-notify's barrier */
 #define SIDE_WAIT_MS	1000	/* for a killed set-up to finish dying */
 
-static int
-poll_ms(long long from, long long until)
-{
-	if (until == LLONG_MAX)
-		return -1;
-	if (until <= from)
-		return 0;
-	return until - from > INT32_MAX ? INT32_MAX : (int)(until - from);
-}
+enum state {
+	S_VERDICT,	/* until the exec, or the failed step */
+	S_READY,	/* --wait: the command runs; until it is ready */
+	S_GONE,		/* it exited: one more look at readiness, then judge */
+	S_FAILING,	/* it said it failed: its exit may be a moment behind */
+	S_LINGER,	/* ready: until systemd-notify's barrier */
+	NSTATES
+};
+
+/* By precedence: what comes in one wake-up is taken in this order. */
+enum event {
+	E_SIGNAL,	/* an interrupt */
+	E_VERDICT,	/* a record, or end of file, on the verdict pipe */
+	E_READY,	/* readiness progress: a source to read, a probe due */
+	E_SENDER,	/* the barrier's sender exited */
+	E_EXIT,		/* the daemon exited */
+	E_JUDGE,	/* the time set for the next step came */
+	E_DEADLINE,	/* --timeout */
+	NEVENTS
+};
 
 /* Wait for the first child; 0 as its status if already reaped. */
 static int
@@ -67,6 +78,7 @@ remove_files(const struct watch *w)
 	if (l->lockfile != NULL && !w->lock_existed &&
 	    (l->pidfile == NULL || strcmp(l->pidfile, l->lockfile) != 0))
 		lock_remove(l->lockfile);
+	files_remove(l);
 }
 
 /*
@@ -128,6 +140,9 @@ timed_out(struct watch *w)
 	const char *secs = w->l->opt->timeout_arg;
 	const char *unit = strcmp(secs, "1") == 0 ? "second" : "seconds";
 
+	/* Its log as it was, not what it says while being stopped. */
+	if (w->executed)
+		tail_take(&w->tail);
 	stop_all(w);
 	if (w->executed)
 		msg("'%s' was not ready within %s %s; stopped it",
@@ -135,6 +150,7 @@ timed_out(struct watch *w)
 	else
 		msg("'%s' did not start within %s %s; stopped it",
 		    w->l->opt->argv[0], secs, unit);
+	tail_show(&w->tail, STDERR_FILENO);
 	return EXIT_TIMEOUT;
 }
 
@@ -144,17 +160,6 @@ cannot_watch(struct watch *w)
 	msg("cannot watch '%s': %s", w->l->opt->argv[0], strerror(errno));
 	stop_all(w);
 	return EXIT_SETUP;
-}
-
-/* The signal that came, or 0. */
-static int
-take_signal(int sigfd)
-{
-	struct signalfd_siginfo si;
-
-	if (read(sigfd, &si, sizeof(si)) != sizeof(si))
-		return 0;
-	return (int)si.ssi_signo;
 }
 
 /*
@@ -185,30 +190,37 @@ died_in_setup(const struct watch *w, int status)
 	return EXIT_SETUP;
 }
 
-/* One record off the verdict pipe; false at end of file. */
-static bool
-read_verdict(struct watch *w)
+static void
+note_record(struct watch *w, const struct verdict *v)
 {
-	struct verdict v;
+	if (v->step == STEP_DETACHED) {
+		w->side = v->pid;
+		return;
+	}
+	w->last = *v;
+	w->any = true;
+	if (v->step == STEP_EXECUTING)
+		w->daemon = v->pid;
+}
+
+/* The records waiting on the verdict pipe; false at end of file. */
+static bool
+read_records(struct watch *w)
+{
+	struct verdict v[4];
 	ssize_t n;
+	size_t i;
 
 	do
-		n = read(w->report_fd, &v, sizeof(v));
+		n = read(w->report_fd, v, sizeof(v));
 	while (n == -1 && errno == EINTR);
 	if (n <= 0)
 		return false;
-	if ((size_t)n != sizeof(v)) {
-		w->cut = true;		/* records are written whole */
-		return true;
-	}
-	if (v.step == STEP_DETACHED) {
-		w->side = v.pid;
-		return true;
-	}
-	w->last = v;
-	w->any = true;
-	if (v.step == STEP_EXECUTING)
-		w->daemon = v.pid;
+	for (i = 0; i < (size_t)n / sizeof(v[0]); i++)
+		note_record(w, &v[i]);
+	/* Records are written whole: a part means the writer was cut off. */
+	if ((size_t)n % sizeof(v[0]) != 0)
+		w->cut = true;
 	return true;
 }
 
@@ -235,31 +247,7 @@ verdict(struct watch *w)
 	return 0;
 }
 
-/* Until the verdict: 0 when the command runs, else the exit code. */
-static int
-await_exec(struct watch *w)
-{
-	for (;;) {
-		struct pollfd p[2] = {
-			{ .fd = w->report_fd, .events = POLLIN },
-			{ .fd = w->sigfd, .events = POLLIN },
-		};
-		long long now = clock_ms();
-		int sig;
-
-		if (now >= w->deadline)
-			return timed_out(w);
-		if (poll(p, 2, poll_ms(now, w->deadline)) == -1 &&
-		    errno != EINTR)
-			return cannot_watch(w);
-		if (p[1].revents != 0 && (sig = take_signal(w->sigfd)) != 0)
-			return interrupted(w, sig);
-		if (p[0].revents != 0 && !read_verdict(w))
-			return verdict(w);
-	}
-}
-
-/* The daemon ended before it was ready: say how. */
+/* The daemon ended before it was ready: say how, and its last words. */
 static int
 ended(struct watch *w)
 {
@@ -268,6 +256,7 @@ ended(struct watch *w)
 
 	while ((r = waitpid(w->daemon, &status, 0)) == -1 && errno == EINTR)
 		;
+	tail_take(&w->tail);
 	if (r == -1)
 		msg("'%s' ended before it was ready", cmd);
 	else if (WIFSIGNALED(status))
@@ -276,25 +265,18 @@ ended(struct watch *w)
 	else
 		msg("'%s' exited with status %d before it was ready", cmd,
 		    WEXITSTATUS(status));
+	tail_show(&w->tail, STDERR_FILENO);
 	stop_all(w);
 	return EXIT_NOTREADY;
 }
 
-static bool
-has_exited(const struct watch *w, int ms)
-{
-	struct pollfd p = { .fd = w->pidfd, .events = POLLIN };
-
-	return poll(&p, 1, ms) == 1;
-}
-
+/* It reported failure and still runs: say so, and its last words. */
 static int
-not_ready(struct watch *w, struct ready *r)
+not_ready(struct watch *w)
 {
-	/* Its exit may close the pipe an instant before it is seen. */
-	if (has_exited(w, EXIT_GRACE_MS))
-		return ended(w);
-	ready_explain(r);
+	tail_take(&w->tail);
+	ready_explain(w->r);
+	tail_show(&w->tail, STDERR_FILENO);
 	stop_all(w);
 	return EXIT_NOTREADY;
 }
@@ -313,100 +295,236 @@ barrier_sender(const struct watch *w, const struct ready *r)
 }
 
 /*
- * systemd-notify(1) sends READY=1, then BARRIER=1 with a descriptor, and
- * waits until that is closed; were the socket gone first, it would fail.
- * So read on, briefly, until the barrier or the sender's exit.
+ * Ready. systemd-notify(1) sends READY=1, then BARRIER=1 with a
+ * descriptor, and waits until that is closed; were the socket gone first,
+ * it would fail. So read on, briefly, until the barrier or the sender's
+ * exit.
  */
-static void
-linger(struct watch *w, struct ready *r)
+static int
+linger(struct watch *w, struct loop *lp, long long now)
 {
-	long long now = clock_ms(), until = now + LINGER_MS;
+	struct ready *r = w->r;
 	pid_t sender;
-	int pidfd;
 
 	if (r->notify_fd < 0 || r->barrier ||
 	    (sender = barrier_sender(w, r)) <= 0 ||
-	    (pidfd = pidfd_open(sender, 0)) == -1)
-		return;
-	while (!r->barrier && now < until) {
-		struct pollfd p[2] = {
-			{ .fd = r->notify_fd, .events = POLLIN },
-			{ .fd = pidfd, .events = POLLIN },
-		};
-
-		if (poll(p, 2, poll_ms(now, until)) == -1 && errno != EINTR)
-			break;
-		if (p[0].revents != 0)
-			ready_notify_read(r, clock_ms(), &w->deadline);
-		else if (p[1].revents != 0)
-			break;
-		now = clock_ms();
-	}
-	close(pidfd);
+	    (w->sender_fd = pidfd_open(sender, 0)) == -1 ||
+	    loop_add(lp, LOOP_FD, w->sender_fd, E_SENDER, NULL) == -1)
+		return LOOP_EXIT(0);
+	loop_set_time(lp, w->judge_src, now + LINGER_MS);
+	return S_LINGER;
 }
 
-/* After the exec, with --wait: 0 once ready, else the exit code. */
-static int
-await_ready(struct watch *w, struct ready *r)
+static size_t
+group_nfds(void *data)
 {
-	size_t n = ready_nfds(r) + 2;
-	struct pollfd *p = calloc(n, sizeof(*p));
-	enum ready_state state = READY_WAITING;
-	int rc = -1, sig;
+	return ready_nfds(data);
+}
 
-	if (p == NULL)
-		return cannot_watch(w);
-	while (rc == -1) {
-		long long now = clock_ms(), wake = w->deadline;
-		size_t k;
+static size_t
+group_fill(void *data, struct pollfd *p, long long now, long long *wake_ms)
+{
+	return ready_poll(data, p, now, wake_ms);
+}
 
-		if (state == READY_MET) {
-			linger(w, r);
-			rc = 0;
-		}
-		else if (state == READY_FAILED)
-			rc = not_ready(w, r);
-		else if (now >= w->deadline)
-			rc = timed_out(w);
-		if (rc != -1)
-			break;
-		p[0] = (struct pollfd){ .fd = w->sigfd, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = w->pidfd, .events = POLLIN };
-		k = ready_poll(r, p + 2, now, &wake);
-		if (poll(p, k + 2, poll_ms(now, wake)) == -1) {
-			if (errno != EINTR)
-				rc = cannot_watch(w);
-			continue;
-		}
-		if (p[0].revents != 0 && (sig = take_signal(w->sigfd)) != 0)
-			rc = interrupted(w, sig);
-		else if (p[1].revents != 0)
-			rc = ended(w);
-		else
-			state = ready_update(r, p + 2, clock_ms(),
-			    &w->deadline);
+static const struct loop_group ready_group = { group_nfds, group_fill };
+
+/* The command runs: watch it, its readiness and the time left. */
+static int
+arm(struct watch *w, struct loop *lp)
+{
+	int rc;
+
+	w->executed = true;
+	if ((w->pidfd = pidfd_open(w->daemon, 0)) == -1)
+		return LOOP_EXIT(cannot_watch(w));
+	if ((rc = ready_arm(w->r, w->daemon, w->child)) != 0) {
+		stop_all(w);
+		return LOOP_EXIT(rc);
 	}
-	free(p);
-	return rc;
+	if (loop_add_group(lp, &ready_group, E_READY, w->r) == -1 ||
+	    loop_add(lp, LOOP_FD, w->pidfd, E_EXIT, NULL) == -1 ||
+	    (w->judge_src = loop_add(lp, LOOP_TIME, -1, E_JUDGE, NULL)) == -1)
+		return LOOP_EXIT(cannot_watch(w));
+	if (w->l->opt->verbose)
+		msg("waiting for '%s' to be ready", w->l->opt->argv[0]);
+	return S_READY;
+}
+
+/* The actions of the table, each one step. */
+
+static int
+on_signal(void *ctx, const struct loop_event *ev)
+{
+	return LOOP_EXIT(interrupted(ctx, ev->signo));
+}
+
+static int
+on_record(void *ctx, const struct loop_event *ev)
+{
+	struct watch *w = ctx;
+	int rc;
+
+	if (read_records(w))
+		return ev->state;
+	loop_remove(ev->loop, ev->src);
+	if ((rc = verdict(w)) != 0 || w->r->n == 0)
+		return LOOP_EXIT(rc);
+	return arm(w, ev->loop);
+}
+
+static int
+on_progress(void *ctx, const struct loop_event *ev)
+{
+	struct watch *w = ctx;
+	enum ready_state rs = ready_update(w->r, ev->pfd, ev->now,
+	    &w->deadline);
+
+	/* EXTEND_TIMEOUT_USEC may have moved it. */
+	loop_set_time(ev->loop, w->deadline_src, w->deadline);
+	if (rs == READY_MET)
+		return linger(w, ev->loop, ev->now);
+	if (rs == READY_FAILED) {
+		loop_set_time(ev->loop, w->judge_src, ev->now + EXIT_GRACE_MS);
+		return S_FAILING;
+	}
+	return ev->state;
+}
+
+/*
+ * Its exit may be seen before what it wrote just before (ready, then
+ * gone): one more round reads the readiness sources before judging.
+ */
+static int
+on_exit_seen(void *ctx, const struct loop_event *ev)
+{
+	struct watch *w = ctx;
+
+	loop_set_time(ev->loop, w->judge_src, ev->now);
+	return S_GONE;
+}
+
+static int
+on_ended(void *ctx, const struct loop_event *ev)
+{
+	(void)ev;
+	return LOOP_EXIT(ended(ctx));
+}
+
+static int
+on_not_ready(void *ctx, const struct loop_event *ev)
+{
+	(void)ev;
+	return LOOP_EXIT(not_ready(ctx));
+}
+
+static int
+on_timeout(void *ctx, const struct loop_event *ev)
+{
+	(void)ev;
+	return LOOP_EXIT(timed_out(ctx));
+}
+
+static int
+on_barrier(void *ctx, const struct loop_event *ev)
+{
+	struct watch *w = ctx;
+
+	(void)ready_update(w->r, ev->pfd, ev->now, &w->deadline);
+	return w->r->barrier ? LOOP_EXIT(0) : ev->state;
+}
+
+static int
+on_lingered(void *ctx, const struct loop_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+	return LOOP_EXIT(0);
+}
+
+/*
+ * What each event means in each state; a missing one is not polled there
+ * (lingering, an interrupt waits until the start is done).
+ */
+static const loop_action actions[NSTATES][NEVENTS] = {
+	[S_VERDICT] = {
+		[E_SIGNAL] = on_signal,
+		[E_VERDICT] = on_record,
+		[E_DEADLINE] = on_timeout,
+	},
+	[S_READY] = {
+		[E_SIGNAL] = on_signal,
+		[E_READY] = on_progress,
+		[E_EXIT] = on_exit_seen,
+		[E_DEADLINE] = on_timeout,
+	},
+	[S_GONE] = {
+		[E_SIGNAL] = on_signal,
+		[E_READY] = on_progress,
+		[E_JUDGE] = on_ended,
+		[E_DEADLINE] = on_ended,
+	},
+	[S_FAILING] = {
+		[E_SIGNAL] = on_signal,
+		[E_EXIT] = on_ended,
+		[E_JUDGE] = on_not_ready,
+	},
+	[S_LINGER] = {
+		[E_READY] = on_barrier,
+		[E_SENDER] = on_lingered,
+		[E_JUDGE] = on_lingered,
+	},
+};
+
+void
+watch_init(struct watch *w, struct launch *l, const struct ready *r,
+    long long deadline)
+{
+	const struct options *o = l->opt;
+
+	memset(w, 0, sizeof(*w));
+	w->l = l;
+	w->report_fd = w->sigfd = w->pidfd = w->sender_fd = -1;
+	w->deadline_src = w->judge_src = -1;
+	w->deadline = deadline;
+	tail_init(&w->tail);
+	/* Only a start that waits can fail after the exec. */
+	if (r->n > 0)
+		tail_mark(&w->tail, l->err != NULL ? l->err : l->out,
+		    o->truncate, o->user != NULL ? l->user.uid : geteuid());
 }
 
 int
 watch_start(struct watch *w, struct ready *r)
 {
+	struct loop *lp = &w->loop;
 	int rc;
 
-	if ((rc = await_exec(w)) != 0 || r->n == 0)
-		return rc;
-	w->executed = true;
-	if ((w->pidfd = pidfd_open(w->daemon, 0)) == -1)
+	w->r = r;
+	loop_init(lp, &actions[0][0], NSTATES, NEVENTS, S_VERDICT, w);
+	if (loop_add(lp, LOOP_SIGNAL, w->sigfd, E_SIGNAL, NULL) == -1 ||
+	    loop_add(lp, LOOP_FD, w->report_fd, E_VERDICT, NULL) == -1 ||
+	    (w->deadline != LLONG_MAX && (w->deadline_src =
+	    loop_add(lp, LOOP_TIME, -1, E_DEADLINE, NULL)) == -1))
 		return cannot_watch(w);
-	if ((rc = ready_arm(r, w->daemon, w->child)) != 0) {
-		stop_all(w);
-		return rc;
-	}
-	if (w->l->opt->verbose)
-		msg("waiting for '%s' to be ready", w->l->opt->argv[0]);
-	if ((rc = await_ready(w, r)) == 0 && w->l->opt->verbose)
+	loop_set_time(lp, w->deadline_src, w->deadline);
+	if ((rc = loop_run(lp)) == -1)
+		rc = cannot_watch(w);
+	if (rc == 0 && r->n > 0 && w->l->opt->verbose)
 		msg("'%s' is ready", w->l->opt->argv[0]);
 	return rc;
+}
+
+void
+watch_free(struct watch *w)
+{
+	if (w->report_fd >= 0)
+		close(w->report_fd);
+	if (w->pidfd >= 0)
+		close(w->pidfd);
+	if (w->sender_fd >= 0)
+		close(w->sender_fd);
+	tail_free(&w->tail);
+	loop_free(&w->loop);
+	w->report_fd = w->pidfd = w->sender_fd = -1;
 }

@@ -85,6 +85,18 @@ assert_words() {
 	assert_words --pidfile --verbose
 }
 
+@test "bash: --signal without --stop offers only its own options, and no command" {
+	run complete_bash 'daemonize --signal HUP -'
+	assert_words -p -q -v --pidfile --quiet --stop --verbose
+	run complete_bash 'daemonize --signal=HUP -p x.pid --'
+	assert_words --pidfile --quiet --stop --verbose
+	run complete_bash 'daemonize --signal HUP -p x.pid dz-fake-c'
+	assert_output ""
+	# With --stop, it is the signal that stops.
+	run complete_bash 'daemonize --signal HUP --stop -'
+	assert_words -p -t -v --pidfile --signal --timeout --verbose
+}
+
 @test "bash: files for -p -l -o -e, directories for -c" {
 	for opt in -p -l -o -e --pidfile --lockfile --stdout --stderr -vp; do
 		run complete_bash "daemonize $opt fi"
@@ -113,6 +125,12 @@ assert_words() {
 	assert_output TERM
 	run complete_bash 'daemonize --stop -p x.pid --signal USR'
 	assert_words USR1 USR2
+	run complete_bash 'daemonize --signal '
+	assert_success
+	assert_line HUP
+	assert_line RTMIN
+	refute_line --partial JUNK
+	refute_line ''
 }
 
 @test "bash: the --wait forms, and files after path:" {
@@ -124,6 +142,18 @@ assert_words() {
 	run complete_bash 'daemonize -w path:su'
 	assert_output subdir
 	run complete_bash 'daemonize -w tcp:80'
+	assert_output ""
+}
+
+@test "bash: resource names for --rlimit, then nothing for the values" {
+	run complete_bash 'daemonize --rlimit no'
+	assert_output nofile=
+	assert_equal "$(<"$BATS_TEST_TMPDIR/compopt")" "compopt -o nospace"
+	run complete_bash 'daemonize --rlimit=s'
+	assert_words sigpending= stack=
+	run complete_bash 'daemonize --rlimit nofile=1'
+	assert_output ""
+	run complete_bash 'daemonize --nice '
 	assert_output ""
 }
 
@@ -166,6 +196,15 @@ assert_words() {
 	assert_equal "$(grep -E -- '^-[^-]' <<<"$output" | LC_ALL=C sort)" "$(help_short)"
 }
 
+@test "zsh: the options of --stop, --status and --signal" {
+	run complete_zsh 'daemonize --stop -'
+	assert_equal "$(grep -- '^--' <<<"$output" | tr '\n' ' ')" "--help --pidfile --signal --timeout --verbose --version "
+	run complete_zsh 'daemonize --status -'
+	assert_equal "$(grep -- '^--' <<<"$output" | tr '\n' ' ')" "--help --pidfile --verbose --version "
+	run complete_zsh 'daemonize --signal HUP -'
+	assert_equal "$(grep -- '^--' <<<"$output" | tr '\n' ' ')" "--help --pidfile --quiet --stop --verbose --version "
+}
+
 @test "zsh: option arguments" {
 	run complete_zsh 'daemonize --stop -p x.pid --signal TE'
 	assert_output TERM
@@ -181,6 +220,8 @@ assert_words() {
 	assert_output subdir
 	run complete_zsh 'daemonize -o fi'
 	assert_words file1 file2
+	run complete_zsh 'daemonize --rlimit s'
+	assert_words sigpending stack
 }
 
 @test "zsh: the command, then its own completion" {
@@ -207,6 +248,21 @@ assert_words() {
 	assert_equal "$output" "$want"
 }
 
+@test "fish: --stop, --status and --signal offer only their own options" {
+	run complete_fish 'daemonize --stop --'
+	assert_words --pidfile --signal --timeout --verbose
+	run complete_fish 'daemonize --status -p x.pid --'
+	assert_words --pidfile --verbose
+	run complete_fish 'daemonize --signal HUP --'
+	assert_words --pidfile --quiet --stop --verbose
+	run complete_fish 'daemonize --signal HUP --stop --'
+	assert_words --pidfile --signal --timeout --verbose
+	run complete_fish 'daemonize --signal HUP -p x.pid dz-fake-c'
+	assert_output ""
+	run complete_fish 'daemonize --stop -p x.pid dz-fake-c'
+	assert_output ""
+}
+
 @test "fish: option arguments" {
 	run complete_fish 'daemonize --sig'
 	assert_output --signal
@@ -224,6 +280,8 @@ assert_words() {
 	assert_output subdir/
 	run complete_fish 'daemonize -o fi'
 	assert_words file1 file2
+	run complete_fish 'daemonize --rlimit s'
+	assert_words sigpending= stack=
 }
 
 @test "fish: the command, then its own completion" {

@@ -103,7 +103,7 @@ daemonize: pid $pid has exited"
 	t1=$(now_ms)
 	assert_success
 	assert_output ""
-	assert_equal "$stderr" ""
+	assert_equal "$stderr" "daemonize: pid $pid did not exit within 0.5 s of SIGTERM; killed it"
 	dead "$pid" || fail "pid $pid still runs after --stop returned"
 	assert_equal "$(group_members "$pgid")" ""
 	assert_file_not_exists i.pid
@@ -120,13 +120,14 @@ daemonize: pid $pid has exited"
 	poll has_line c.log child
 	poll one_proc sleep 3101
 	child=$(procs sleep 3101)
-	assert_equal "$(stat_field "$child" 5)" "$(stat_field "$pid" 5)"
+	pgid=$(stat_field "$pid" 5)
+	assert_equal "$(stat_field "$child" 5)" "$pgid"
 	assert [ -n "$(fds_on "$child" c.pid)" ]
 	t0=$(now_ms)
 	run --separate-stderr dz --stop -t 0.5 -p c.pid
 	t1=$(now_ms)
 	assert_success
-	assert_equal "$stderr" ""
+	assert_equal "$stderr" "daemonize: members of process group $pgid did not exit within 0.5 s of SIGTERM; killed them"
 	dead "$pid" || fail "the daemon $pid still runs"
 	dead "$child" || fail "its child $child still runs"
 	assert_file_not_exists c.pid
@@ -154,7 +155,7 @@ daemonize: pid $pid has exited"
 	run --separate-stderr dz --stop --signal CONT -t 0.3 -p k.pid
 	t1=$(now_ms)
 	assert_success
-	assert_equal "$stderr" ""
+	assert_equal "$stderr" "daemonize: pid $pid did not exit within 0.3 s of SIGCONT; killed it"
 	dead "$pid" || fail "pid $pid still runs after --stop returned"
 	assert_file_not_exists k.pid
 	((t1 - t0 >= 300)) || fail "SIGKILL came after $((t1 - t0)) ms, before -t 0.3"
@@ -198,12 +199,155 @@ daemonize: pid $pid has exited"
 	kill -KILL "$pid"
 	wait_dead "$pid"
 	locked d.pid
-	run --separate-stderr dz --stop -p d.pid
+	assert [ -n "$(fds_on "$child" d.pid)" ]
+	run --separate-stderr dz --stop -v -p d.pid
 	assert_success
-	assert_equal "$stderr" ""
+	assert_equal "$stderr" "daemonize: pid $pid is gone, but pid $child holds the pidfile lock
+daemonize: pid $child holds the lock of 'd.pid'"
 	dead "$child"
 	assert_file_not_exists d.pid
 }
+
+# The pids, sorted by number, on one line.
+sorted() {
+	printf '%s\n' "$@" | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+
+@test "--status of a daemon that died while its children hold the lock: 1, naming them" {
+	dz -p o.pid -o o.log sh -c 'sleep 3140 & sleep 3141 & echo forked
+	    exec sleep 3142'
+	pid=$(pid_in o.pid)
+	poll has_line o.log forked
+	poll one_proc sleep 3140
+	poll one_proc sleep 3141
+	a=$(procs sleep 3140)
+	b=$(procs sleep 3141)
+	track "$a"
+	track "$b"
+	kill -KILL "$pid"
+	wait_dead "$pid"
+	locked o.pid
+	assert [ -n "$(fds_on "$a" o.pid)" ]
+	assert [ -n "$(fds_on "$b" o.pid)" ]
+	run --separate-stderr dz --status -p o.pid
+	assert_failure 1
+	assert_output "not running; pid $pid is gone, but pids $(sorted "$a" "$b") hold the pidfile lock"
+	assert_equal "$stderr" ""
+	holds o.pid "$pid"$'\n'
+	alive "$a"
+	alive "$b"
+	# One left: "pid ... holds".
+	kill -KILL "$a"
+	wait_dead "$a"
+	run --separate-stderr dz --status -p o.pid
+	assert_failure 1
+	assert_output "not running; pid $pid is gone, but pid $b holds the pidfile lock"
+	# --stop stops what is left of the daemon, and exits 0.
+	run --separate-stderr dz --stop -p o.pid
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" ""
+	dead "$b"
+	assert_file_not_exists o.pid
+}
+
+@test "a locked pidfile whose pid was reused names the lock holders, and the reused pid is left alone" {
+	sleep 3143 3>&- &
+	sp=$!
+	track "$sp"
+	poll alive "$sp"
+	# flock(1) and its command hold the lock; neither is the pid in it.
+	flock r.pid sleep 3144 3>&- &
+	track "$!"
+	poll one_proc sleep 3144
+	sl=$(procs sleep 3144)
+	track "$sl"
+	fl=$(stat_field "$sl" 4)
+	echo "$sp" >r.pid
+	touch -d '-1 hour' r.pid	# written long before $sp started
+	locked r.pid
+	run --separate-stderr dz --status -p r.pid
+	assert_failure 1
+	assert_output "not running; pid $sp is gone, but pids $(sorted "$fl" "$sl") hold the pidfile lock"
+	run --separate-stderr dz --stop -t 0.2 -p r.pid
+	assert_success
+	assert_equal "$stderr" ""
+	dead "$sl"
+	wait_dead "$fl"
+	alive "$sp"
+	is_sleeping "$sp"
+}
+
+@test "a daemon holding its lock runs, however old its pidfile looks" {
+	dz -p old.pid sleep 3145
+	pid=$(pid_in old.pid)
+	touch -d '-1 hour' old.pid	# a clock stepped forward since
+	run --separate-stderr dz --status -p old.pid
+	assert_success
+	assert_output "running as pid $pid"
+	run --separate-stderr dz --stop -v -p old.pid
+	assert_success
+	assert_equal "$stderr" "daemonize: sending SIGTERM to pid $pid and its process group
+daemonize: pid $pid has exited"
+	dead "$pid"
+}
+
+@test "--stop exits 1 when the daemon is still there after SIGKILL" {
+	command -v strace >/dev/null || skip "needs strace"
+	start_looping st.pid st.log 'trap "" TERM'
+	pid=$(pid_in st.pid)
+	# Every signal after the first SIGTERM is swallowed, as if the daemon
+	# could not be killed (a process stuck in the kernel). LeakSanitizer,
+	# in a sanitizer build, cannot work under ptrace.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    run --separate-stderr strace -qq -o /dev/null -e trace=kill,pidfd_send_signal \
+	    -e inject=kill:retval=0:when=2+ \
+	    -e inject=pidfd_send_signal:retval=0:when=2+ \
+	    "$DAEMONIZE" --stop -t 0.2 -p st.pid
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "daemonize: pid $pid did not exit within 0.2 s of SIGTERM, nor after SIGKILL"
+	alive "$pid"
+	holds st.pid "$pid"$'\n'
+	assert_equal "$(flock_pids st.pid)" "$pid"
+}
+
+@test "--stop and --signal refuse a pidfile naming this daemonize or its ancestors (125)" {
+	# Not *.pid: teardown must not kill what these name.
+	echo "$$" >shell.pidfile
+	for mode in --stop "--signal TERM"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr dz $mode -p shell.pidfile
+		assert_failure 125
+		assert_output ""
+		assert_equal "$stderr" "daemonize: pidfile 'shell.pidfile' names pid $$, an ancestor of this daemonize: nothing signalled"
+	done
+	holds shell.pidfile "$$"$'\n'
+	# The stopping daemonize itself, by way of exec.
+	# shellcheck disable=SC2016
+	run --separate-stderr sh -c 'echo $$ >self.pidfile; exec "$1" --stop -p self.pidfile' \
+	    sh "$DAEMONIZE"
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: pidfile 'self.pidfile' names pid $(<self.pidfile), this daemonize itself: nothing signalled"
+}
+
+@test "--stop refuses when a lock holder is an ancestor of this daemonize (125)" {
+	sleep 3146 3>&- &
+	sp=$!
+	track "$sp"
+	poll alive "$sp"
+	echo "$sp" >anc.pidfile
+	# flock holds the lock and is the caller's parent; -o: not inherited.
+	# shellcheck disable=SC2016
+	run --separate-stderr flock -o anc.pidfile sh -c \
+	    'echo $PPID >flock.pidfile; exec "$1" --stop -p anc.pidfile' sh "$DAEMONIZE"
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: pid $(<flock.pidfile), an ancestor of this daemonize, holds the lock of pidfile 'anc.pidfile': nothing signalled"
+	alive "$sp"
+	is_sleeping "$sp"
+	holds anc.pidfile "$sp"$'\n'
+}
+
 
 @test "--stop removes the pidfile of a daemon that died without removing it" {
 	dz -p d.pid sleep 3105
@@ -533,29 +677,29 @@ daemonize: pid $sp has exited"
 	usage_fails "option '--chdir' cannot be used with --status"
 }
 
-@test "--timeout and --signal cannot be used with --status" {
-	run dz --status -p x.pid -t 5
-	usage_fails "option '--timeout' cannot be used with --status"
+@test "--signal cannot be used with --status; -t, -q and -v go with it" {
 	run dz --status -p x.pid --signal HUP
 	usage_fails "option '--signal' cannot be used with --status"
-}
-
-@test "--signal needs --stop" {
-	run dz --signal HUP true
-	usage_fails "option '--signal' needs --stop"
-	run dz --signal TERM -p s.pid sleep 3119
-	usage_fails "option '--signal' needs --stop"
-	assert_file_not_exists s.pid
-	assert_equal "$(nprocs sleep 3119)" 0
+	run dz --signal HUP --status -p x.pid
+	usage_fails "option '--signal' cannot be used with --status"
+	run --separate-stderr dz --status -q -v -t 5 -p x.pid
+	assert_failure 3
+	assert_output "not running"
+	assert_equal "$stderr" ""
 }
 
 @test "--signal takes a signal name or number" {
-	for bad in NOPE SIGNOPE 0 65 -1 +1 'USR1 ' KILLX RTMIN+99; do
+	for bad in NOPE SIGNOPE 65 -1 +1 'USR1 ' KILLX RTMIN+99 SIG0; do
 		run dz --stop --signal "$bad" -p x.pid
+		usage_fails "invalid signal '$bad' for --signal"
+		run dz --signal "$bad" -p x.pid
 		usage_fails "invalid signal '$bad' for --signal"
 	done
 	run dz --stop --signal '' -p x.pid
 	usage_fails "option '--signal' needs a non-empty argument"
+	# 0 sends nothing: it cannot stop anything.
+	run dz --stop --signal 0 -p x.pid
+	usage_fails "signal 0 cannot be used with --stop: it only checks"
 	# Valid ones, with nothing to stop.
 	for good in HUP sighup 1 64 RTMIN rtmin+2 RTMAX-1 SIGRTMAX; do
 		run --separate-stderr dz --stop --signal "$good" -p x.pid
@@ -568,8 +712,9 @@ daemonize: pid $sp has exited"
 	dz -p u.pid sleep 3120
 	pid=$(pid_in u.pid)
 	for args in "--stop --status" "--status --stop" "--stop -o out.log" \
-	    "--stop --signal NOPE" "--stop --signal 0" "--status -t 5" \
-	    "--status --signal KILL" "--signal KILL" "--stop -t 1e3"; do
+	    "--stop --signal NOPE" "--stop --signal 0" "--status --signal KILL" \
+	    "--signal KILL -o out.log" "--signal KILL -f" "--signal NOPE" \
+	    "--stop -t 1e3" "--signal KILL -t 1e3"; do
 		# shellcheck disable=SC2086
 		run dz $args -p u.pid
 		assert_failure 2
@@ -603,6 +748,8 @@ daemonize: pid $sp has exited"
 	assert_success
 	assert_line --index 1 "  or:  daemonize --stop -p PIDFILE [--signal SIG] [--timeout SECS]"
 	assert_line --index 2 "  or:  daemonize --status -p PIDFILE"
+	assert_line --index 3 "  or:  daemonize --signal SIG -p PIDFILE"
+	assert_line --regexp '^  -q, --quiet +[a-z]'
 	assert_line --regexp '^  -t, --timeout SECS +[a-z]'
 	assert_line --regexp '^  -w, --wait SPEC +[a-z]'
 	assert_line --regexp '^      --signal SIG +[a-z]'
@@ -621,12 +768,80 @@ daemonize: pid $sp has exited"
 	assert_failure 125
 	assert_equal "$stderr" "daemonize: cannot trust pidfile 'evil.pid': another user could have written it"
 	run --separate-stderr dz --status -p evil.pid
-	assert_failure 4
+	assert_failure 125
 	assert_output ""
+	assert_equal "$stderr" "daemonize: cannot trust pidfile 'evil.pid': another user could have written it"
 	chown root evil.pid
 	chmod 0664 evil.pid
 	run --separate-stderr dz --stop -p evil.pid
 	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot trust pidfile 'evil.pid': another user could have written it"
 	alive "$victim"
-	assert_file_exists evil.pid
+	holds evil.pid "$victim"$'\n'
+}
+
+@test "as root, a pidfile with more than one hard link is not trusted" {
+	need_root
+	dz -p real.pid sleep 3147
+	pid=$(pid_in real.pid)
+	ln real.pid twin.pid
+	for mode in --stop --status "--signal TERM"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr dz $mode -p twin.pid
+		assert_failure 125
+		assert_output ""
+		assert_equal "$stderr" "daemonize: cannot trust pidfile 'twin.pid': it has more than one hard link"
+	done
+	alive "$pid"
+	is_sleeping "$pid"
+	assert_equal "$(stat -c %h real.pid)" 2
+}
+
+@test "as root, --stop does not trust a pidfile reached through another user's directory" {
+	need_root
+	mkdir real
+	dz -p real/app.pid sleep 3148
+	pid=$(pid_in real/app.pid)
+	# nobody's own directory, holding a link to root's directory.
+	mkdir u
+	chown nobody u
+	ln -s "$PWD/real" u/run
+	for mode in --stop --status "--signal TERM"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr dz $mode -p u/run/app.pid
+		assert_failure 125
+		assert_output ""
+		assert_equal "$stderr" "daemonize: cannot trust pidfile 'u/run/app.pid': a directory on its path is writable by another user"
+	done
+	# Root's own pidfile, in a directory nobody may change.
+	cp -p real/app.pid u/app.pid
+	run --separate-stderr dz --stop -p u/app.pid
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot trust pidfile 'u/app.pid': a directory on its path is writable by another user"
+	# A group-writable directory on the way is no better.
+	mkdir -m 775 g
+	chgrp nogroup g
+	mkdir g/sub
+	cp -p real/app.pid g/sub/app.pid
+	run --separate-stderr dz --stop -p g/sub/app.pid
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot trust pidfile 'g/sub/app.pid': a directory on its path is writable by another user"
+	alive "$pid"
+	is_sleeping "$pid"
+	holds real/app.pid "$pid"$'\n'
+	# Through root's own link, and from a sticky directory as /tmp: fine.
+	ln -s real via
+	run --separate-stderr dz --status -p via/app.pid
+	assert_success
+	assert_output "running as pid $pid"
+	mkdir -m 1777 sticky
+	dz -p sticky/s.pid sleep 3149
+	spid=$(pid_in sticky/s.pid)
+	run --separate-stderr dz --stop -p sticky/s.pid
+	assert_success
+	assert_equal "$stderr" ""
+	dead "$spid"
+	run --separate-stderr dz --stop -p via/app.pid
+	assert_success
+	dead "$pid"
 }

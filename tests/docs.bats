@@ -79,15 +79,17 @@ readme_short() {
 	    grep -oE -- ' -l [a-z-]+' | sed 's/ -l /--/' | LC_ALL=C sort -u)" "$want"
 }
 
-@test "the manual's SYNOPSIS has the three forms of --help" {
+@test "the manual's SYNOPSIS has the four forms of --help" {
 	run sh -c 'mandoc -Tascii "$1" | col -b | sed -n "/^SYNOPSIS/,/^DESCRIPTION/p"' \
 	    sh "$MAN"
-	assert_line --regexp '^     daemonize \[-12afv\] .*'
+	assert_line --regexp '^     daemonize \[-12afqv\] .*'
 	assert_line --regexp '^     daemonize --stop -p file \[-v\] \[--signal sig\] \[-t secs\]$'
 	assert_line --regexp '^     daemonize --status -p file \[-v\]$'
+	assert_line --regexp '^     daemonize --signal sig -p file \[-qv\]$'
 	run "$DAEMONIZE" --help
 	assert_line --index 1 "  or:  daemonize --stop -p PIDFILE [--signal SIG] [--timeout SECS]"
 	assert_line --index 2 "  or:  daemonize --status -p PIDFILE"
+	assert_line --index 3 "  or:  daemonize --signal SIG -p PIDFILE"
 }
 
 @test "the manual's EXIT STATUS has every exit code of src/exitcodes.h" {
@@ -98,7 +100,7 @@ readme_short() {
 		    fail "EXIT STATUS lacks exit code $code"
 	done
 	# And the README's table too.
-	for code in 0 1 2 3 4 124 125 126 127; do
+	for code in 0 1 2 3 4 7 124 125 126 127; do
 		grep -q "^| $code |" "$ROOT/README.md" ||
 		    fail "the README's exit status table lacks $code"
 	done
@@ -115,12 +117,16 @@ readme_short() {
 		assert_line --index 0 "$message"
 		assert_line --index 1 "Try 'daemonize --help'."
 	done <<'EOF_CASES'
---signal TERM true|daemonize: option '--signal' needs --stop
 --stop -p x.pid -w notify|daemonize: option '--wait' cannot be used with --stop
---status -p x.pid -t 1|daemonize: option '--timeout' cannot be used with --status
+--signal HUP -p x.pid -o x.log|daemonize: option '--stdout' cannot be used with --signal
+--status -p x.pid --signal HUP|daemonize: option '--signal' cannot be used with --status
+--stop --signal 0 -p x.pid|daemonize: signal 0 cannot be used with --stop: it only checks
 --stop|daemonize: --stop needs --pidfile
+--signal TERM true|daemonize: --signal needs --pidfile
 -f -w notify true|daemonize: --wait cannot be used with --foreground
 -w log:x true|daemonize: --wait 'log:x' needs --stdout or --stderr
+--nice 20 true|daemonize: invalid --nice '20' (-20 to 19)
+--rlimit nofile=10:5 true|daemonize: invalid --rlimit 'nofile=10:5': the soft limit is above the hard one
 EOF_CASES
 }
 

@@ -86,6 +86,52 @@ script() {
 	assert_equal "$(<ran)" "ran 1 one"
 }
 
+# An ELF header for a machine no kernel runs (e_machine 0xbeef), then shell
+# text that would leave the file ran behind if /bin/sh ever ran it.
+foreign_elf() {
+	{
+		printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000'
+		printf '\002\000\357\276\001\000\000\000'
+		head -c 40 /dev/zero
+		printf '\ntouch "%s"\n' "$PWD/ran"
+	} >"$1"
+	chmod 755 "$1"
+}
+
+@test "an ELF file for another machine exits 126, never run under /bin/sh" {
+	t=$(tag)
+	foreign_elf ./foreign
+	before=$(listing)
+	run dz -p x.pid -l x.lock -o x.log ./foreign "$t"
+	fails 126 "cannot execute './foreign': Exec format error"
+	left_nothing "$before" "$t"
+	assert_file_not_exists ran
+	# The file is shell text to /bin/sh: the test could see it run.
+	sh ./foreign 2>/dev/null || true
+	assert_file_exists ran
+}
+
+@test "a truncated ELF file exits 126" {
+	t=$(tag)
+	head -c 100 "$(command -v sleep)" >cut
+	chmod 755 cut
+	before=$(listing)
+	run dz -p x.pid -o x.log ./cut 300 "$t"
+	fails 126 "cannot execute './cut': Exec format error"
+	left_nothing "$before" "$t"
+}
+
+@test "a file with a NUL in its first line is a binary, not shell text: 126" {
+	t=$(tag)
+	printf 'junk\000junk\ntouch "%s"\n' "$PWD/ran" >data
+	chmod 755 data
+	before=$(listing)
+	run dz -p x.pid ./data "$t"
+	fails 126 "cannot execute './data': Exec format error"
+	left_nothing "$before" "$t"
+	assert_file_not_exists ran
+}
+
 @test "-c to a missing directory exits 125 naming the path as given" {
 	t=$(tag)
 	before=$(listing)

@@ -147,3 +147,18 @@ start_locked() {
 	assert_file_not_exists ok.pid
 	assert_equal "$(nprocs sleep 322)" 0
 }
+
+@test "a lockfile that is a symbolic link is refused, without -u too" {
+	t=$(tag)
+	ln -s target.lock link.lock
+	run -125 dz -p x.pid -l link.lock sh -c 'sleep 300; :' "$t"
+	assert_output "daemonize: cannot open lockfile 'link.lock': it is a symbolic link"
+	# Not even a dangling link's target is created.
+	assert_equal "$(ls)" link.lock
+	# Nor is a link to the pidfile taken for the pidfile.
+	ln -s x.pid pid.link
+	run -125 dz -p x.pid -l pid.link sh -c 'sleep 300; :' "$t"
+	assert_output "daemonize: cannot open lockfile 'pid.link': it is a symbolic link"
+	assert_file_not_exists x.pid
+	poll no_process "$t"
+}

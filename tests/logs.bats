@@ -255,3 +255,44 @@ appends() {
 	dz -p f.pid -o ff sh -c 'echo through the fifo'
 	poll has_line got.txt 'through the fifo'
 }
+
+@test "a failed start removes the target a dangling log link led to, not the link" {
+	t=$(tag)
+	ln -s target.log link.log
+	ln -s target.err link.err
+	run -125 dz -p a.pid -o link.log -e link.err -c nodir sh -c 'sleep 300; :' "$t"
+	assert_output "daemonize: cannot change directory to 'nodir': No such file or directory"
+	assert_equal "$(ls | tr '\n' ' ')" "link.err link.log "
+	poll no_process "$t"
+}
+
+@test "-o or -e that is the pidfile, however spelled, is a set-up error" {
+	t=$(tag)
+	mkdir d
+	ln -s x.pid sym.pid
+	for log in x.pid ./x.pid d/../x.pid "$PWD/x.pid" sym.pid; do
+		run -125 dz -p x.pid -o "$log" sh -c 'sleep 300; :' "$t"
+		assert_output "daemonize: cannot use log file '$log': it is the pidfile"
+		run -125 dz -p x.pid -e "$log" sh -c 'sleep 300; :' "$t"
+		assert_output "daemonize: cannot use log file '$log': it is the pidfile"
+		assert_file_not_exists x.pid
+	done
+	poll no_process "$t"
+}
+
+@test "-o or -e that is the lockfile is a set-up error; the lockfile is left as it was" {
+	t=$(tag)
+	printf 'mine\n' >x.lock
+	run -125 dz -p x.pid -l x.lock -e ./x.lock sh -c 'sleep 300; :' "$t"
+	assert_output "daemonize: cannot use log file './x.lock': it is the lockfile"
+	holds x.lock $'mine\n'
+	# A hard link is the same file too.
+	ln x.lock hard.log
+	run -125 dz -l x.lock -o hard.log sh -c 'sleep 300; :' "$t"
+	assert_output "daemonize: cannot use log file 'hard.log': it is the lockfile"
+	holds x.lock $'mine\n'
+	run -125 dz -l new.lock -o new.lock sh -c 'sleep 300; :' "$t"
+	assert_output "daemonize: cannot use log file 'new.lock': it is the lockfile"
+	assert_equal "$(ls | tr '\n' ' ')" "hard.log x.lock "
+	poll no_process "$t"
+}

@@ -262,3 +262,125 @@ load helper
 	assert [ -n "$fd" ]
 	assert_equal "$(fd_access "$pid" "$fd")" rdonly
 }
+
+@test "a start on the lock of a dead daemon's children fails naming them, -q or not" {
+	dz -p o.pid -o o.log sh -c 'sleep 3074 & echo forked; exec sleep 3075'
+	pid=$(pid_in o.pid)
+	poll has_line o.log forked
+	poll pgrep -xf 'sleep 3074'
+	child=$(procs sleep 3074)
+	track "$child"
+	kill -KILL "$pid"
+	wait_dead "$pid"
+	locked o.pid
+	assert [ -n "$(fds_on "$child" o.pid)" ]
+	for q in "" -q; do
+		# shellcheck disable=SC2086
+		run --separate-stderr dz $q -p o.pid -c "$PWD" sh -c 'touch ran; exec sleep 3076'
+		assert_failure 1
+		assert_output ""
+		assert_equal "$stderr" "daemonize: pid $pid is gone, but pid $child holds the pidfile lock (pidfile o.pid)"
+	done
+	assert_file_not_exists ran
+	assert_equal "$(nprocs sleep 3076)" 0
+	holds o.pid "$pid"$'\n'
+	alive "$child"
+	assert [ -n "$(fds_on "$child" o.pid)" ]
+	# In the foreground too.
+	run --separate-stderr dz -f -p o.pid true
+	assert_failure 1
+	assert_equal "$stderr" "daemonize: pid $pid is gone, but pid $child holds the pidfile lock (pidfile o.pid)"
+}
+
+@test "-q: a start refused because the daemon runs says nothing; other failures still speak" {
+	dz -p q.pid -l q.lock sleep 3077
+	pid=$(pid_in q.pid)
+	run --separate-stderr dz -q -p q.pid sleep 3078
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" ""
+	run --separate-stderr dz --quiet -f -p q.pid sleep 3078
+	assert_failure 1
+	assert_equal "$stderr" ""
+	run --separate-stderr dz -q -l q.lock sleep 3078
+	assert_failure 1
+	assert_equal "$stderr" ""
+	assert_equal "$(nprocs sleep 3078)" 0
+	holds q.pid "$pid"$'\n'
+	# Without -q, the same refusal is said.
+	run --separate-stderr dz -p q.pid sleep 3078
+	assert_failure 1
+	assert_equal "$stderr" "daemonize: already running as pid $pid (pidfile q.pid)"
+	run --separate-stderr dz -q -p other.pid -c /nonexistent sleep 3078
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot change directory to '/nonexistent': No such file or directory"
+	run -127 --separate-stderr dz -q -p other.pid ./missing
+	assert_equal "$stderr" "daemonize: cannot execute './missing': No such file or directory"
+	assert_file_not_exists other.pid
+}
+
+@test "as root, a start refuses a pidfile another user owns or may write (125), untouched" {
+	need_root
+	dpid=$(dead_pid)
+	echo "$dpid" >evil.pid
+	chown nobody evil.pid
+	run --separate-stderr dz -p evil.pid sleep 3079
+	assert_failure 125
+	assert_output ""
+	assert_equal "$stderr" "daemonize: cannot trust pidfile 'evil.pid': another user could have written it"
+	holds evil.pid "$dpid"$'\n'
+	assert_equal "$(stat -c '%U %a' evil.pid)" "nobody 644"
+	chown root evil.pid
+	for mode in 664 646 666; do
+		chmod "$mode" evil.pid
+		run --separate-stderr dz -p evil.pid sleep 3079
+		assert_failure 125
+		assert_equal "$stderr" "daemonize: cannot trust pidfile 'evil.pid': another user could have written it"
+		assert_equal "$(stat -c '%U %a' evil.pid)" "root $mode"
+	done
+	holds evil.pid "$dpid"$'\n'
+	unlocked evil.pid
+	assert_equal "$(nprocs sleep 3079)" 0
+	# In the foreground too.
+	run --separate-stderr dz -f -p evil.pid sleep 3079
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot trust pidfile 'evil.pid': another user could have written it"
+}
+
+@test "as root, a pidfile with a second hard link is refused, never truncated or chmod'ed" {
+	need_root
+	echo precious >target
+	chmod 600 target
+	ln target h.pid
+	run --separate-stderr dz -p h.pid sleep 3080
+	assert_failure 125
+	assert_output ""
+	assert_equal "$stderr" "daemonize: cannot trust pidfile 'h.pid': it has more than one hard link"
+	holds target $'precious\n'
+	assert_equal "$(stat -c '%a %h' target)" "600 2"
+	unlocked target
+	assert_equal "$(nprocs sleep 3080)" 0
+}
+
+@test "as root, a start refuses a pidfile in a directory another user may write (125)" {
+	need_root
+	mkdir u
+	chown nobody u
+	run --separate-stderr dz -p u/x.pid sleep 3081
+	assert_failure 125
+	assert_output ""
+	assert_equal "$stderr" "daemonize: cannot trust pidfile 'u/x.pid': a directory on its path is writable by another user"
+	assert_equal "$(ls -A u)" ""
+	mkdir real
+	ln -s "$PWD/real" u/run
+	run --separate-stderr dz -p u/run/x.pid sleep 3081
+	assert_failure 125
+	assert_equal "$stderr" "daemonize: cannot trust pidfile 'u/run/x.pid': a directory on its path is writable by another user"
+	assert_equal "$(ls -A real)" ""
+	assert_equal "$(nprocs sleep 3081)" 0
+	# Root's sticky directory, as /tmp, is fine for root's own file.
+	mkdir -m 1777 sticky
+	dz -p sticky/x.pid sleep 3081
+	pid=$(pid_in sticky/x.pid)
+	assert_equal "$(procs sleep 3081)" "$pid"
+}

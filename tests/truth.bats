@@ -50,3 +50,38 @@ kill_at() {
 	assert_file_exists held.pid
 	locked held.pid
 }
+
+@test "a set-up killed after opening the logs removes the logs it created" {
+	t=$(tag)
+	printf 'old\n' >kept.err
+	run -125 kill_at chdir -p k.pid -o k.log -e kept.err sleep 3406 "$t"
+	assert_output "daemonize: cannot start 'sleep': set-up was cut short (killed?)"
+	assert_file_not_exists k.log
+	assert_file_not_exists k.pid
+	# A log that was there before is not this run's to remove.
+	holds kept.err $'old\n'
+	poll no_process "$t"
+}
+
+@test "a killed set-up removes the target a dangling -o link led to, not the link" {
+	t=$(tag)
+	ln -s made.log link.log
+	run -125 kill_at chdir -p k.pid -o link.log sleep 3407 "$t"
+	assert_output "daemonize: cannot start 'sleep': set-up was cut short (killed?)"
+	assert_file_not_exists made.log
+	assert_link_exists link.log
+	assert_equal "$(ls)" link.log
+	poll no_process "$t"
+}
+
+@test "the same with -1 and -u: the caller removes the log as the set-up made it" {
+	need_root
+	t=$(tag)
+	mkdir -m 777 u
+	# The pidfile not in u: root trusts no pidfile another user could swap.
+	run -125 kill_at chdir -1 -u nobody -p k.pid -o u/k.log sleep 3408 "$t"
+	assert_output "daemonize: cannot start 'sleep': set-up was cut short (killed?)"
+	assert_equal "$(ls -A u)" ""
+	assert_file_not_exists k.pid
+	poll no_process "$t"
+}

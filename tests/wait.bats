@@ -50,12 +50,13 @@ assert_running() {
 }
 
 # dies_first SPEC-ARGS...: under them, a daemon that exits 7, then one killed
-# by signal 9, before it is ready: 3, how it ended, nothing left, log kept.
+# by signal 9, before it is ready: 3, how it ended and what it wrote to its
+# log (-o), nothing left, log kept.
 dies_first() {
 	run --separate-stderr dz -t 10 -p d.pid -l d.lock -o d.log -c "$PWD" \
 	    "$@" sh -c 'echo $$ >me.pid; echo started; exit 7'
 	assert_failure 3
-	assert_equal "$stderr" "daemonize: 'sh' exited with status 7 before it was ready"
+	assert_equal "$stderr" "daemonize: 'sh' exited with status 7 before it was ready"$'\n    started'
 	assert_output ""
 	assert_undone
 	holds d.log $'started\n'
@@ -63,22 +64,22 @@ dies_first() {
 	run --separate-stderr dz -t 10 -p d.pid -l d.lock -o d.log -c "$PWD" \
 	    "$@" sh -c 'echo $$ >me.pid; echo started; kill -KILL $$'
 	assert_failure 3
-	assert_equal "$stderr" "daemonize: 'sh' was killed by signal 9 before it was ready"
+	assert_equal "$stderr" "daemonize: 'sh' was killed by signal 9 before it was ready"$'\n    started'
 	assert_output ""
 	assert_undone
 	holds d.log $'started\n'
 }
 
 # times_out SPEC-ARGS...: under them with -t 0.5, a daemon that is never
-# ready, and a child in its process group, are stopped: 124, said so,
-# nothing left, log kept.
+# ready, and a child in its process group, are stopped: 124, said so with
+# what it wrote, nothing left, log kept.
 times_out() {
 	local child
 	run --separate-stderr dz -t 0.5 -p d.pid -l d.lock -o d.log -c "$PWD" \
 	    "$@" sh -c 'echo $$ >me.pid; sleep 3601 & echo $! >child.pid
 		echo started; exec sleep 3600'
 	assert_failure 124
-	assert_equal "$stderr" "daemonize: 'sh' was not ready within 0.5 seconds; stopped it"
+	assert_equal "$stderr" "daemonize: 'sh' was not ready within 0.5 seconds; stopped it"$'\n    started'
 	assert_output ""
 	assert_undone
 	child=$(pid_in child.pid) || fail "the daemon's child left no pid"
@@ -646,7 +647,7 @@ os.execv(sys.argv[1], sys.argv[1:])
 	run --separate-stderr dz -t 0.5 -w log:ready -o d.log -p d.pid -l d.lock \
 	    -c "$PWD" sh -c 'echo $$ >me.pid; echo later; exec sleep 3615'
 	assert_failure 124
-	assert_equal "$stderr" "daemonize: 'sh' was not ready within 0.5 seconds; stopped it"
+	assert_equal "$stderr" "daemonize: 'sh' was not ready within 0.5 seconds; stopped it"$'\n    later'
 	assert_undone
 	holds d.log $'ready\nready\nlater\n'
 }
@@ -663,7 +664,8 @@ os.execv(sys.argv[1], sys.argv[1:])
 	run --separate-stderr dz -t 0.5 -w log:ready -o d.log -p d.pid -l d.lock \
 	    -c "$PWD" sh -c 'echo $$ >me.pid; printf ready; exec sleep 3617'
 	assert_failure 124
-	assert_equal "$stderr" "daemonize: 'sh' was not ready within 0.5 seconds; stopped it"
+	# The line it has not ended is shown too.
+	assert_equal "$stderr" "daemonize: 'sh' was not ready within 0.5 seconds; stopped it"$'\n    ready'
 	assert_undone
 	holds d.log ready
 }
@@ -705,6 +707,76 @@ os.execv(sys.argv[1], sys.argv[1:])
 }
 
 # --- all of them, watching, interrupts, stopping -----------------------------
+
+# --- ready, then gone ---------------------------------------------------------
+
+# ready_then_gone ARGS...: 30 starts of a daemon that reports ready and
+# exits at once; each must exit 0 and say nothing.
+ready_then_gone() {
+	local round	# not i: bats' run sets a global i
+	for round in {1..30}; do
+		run --separate-stderr dz -t 10 "$@"
+		[ "$status" -eq 0 ] && [ -z "$stderr" ] ||
+		    fail "start $round: exit $status, stderr: $stderr"
+	done
+}
+
+@test "fd:3: ready, then gone at once: 0 every time" {
+	ready_then_gone -w fd:3 sh -c 'echo >&3'
+}
+
+@test "notify: READY=1, then gone at once: 0 every time" {
+	ready_then_gone -w notify "$PY" -c '
+import os, socket
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"READY=1",
+    os.environ["NOTIFY_SOCKET"])'
+}
+
+# --- the daemon's last words -------------------------------------------------
+
+@test "a failed start shows the last 10 lines the daemon wrote to -e, escaped" {
+	printf 'old 1\nold 2\n' >d.err
+	run --separate-stderr dz -t 10 -w fd:3 -o d.out -e d.err -p d.pid \
+	    -l d.lock -c "$PWD" sh -c 'echo $$ >me.pid; echo to stdout
+		for i in 1 2 3 4 5 6 7 8 9 10 11; do echo "line $i" >&2; done
+		printf "bad\033[31m\tend\n" >&2; exit 1'
+	assert_failure 3
+	assert_equal "$stderr" "daemonize: 'sh' exited with status 1 before it was ready
+    line 3
+    line 4
+    line 5
+    line 6
+    line 7
+    line 8
+    line 9
+    line 10
+    line 11
+    bad\033[31m\tend"
+	assert_output ""
+	assert_undone
+	holds d.out $'to stdout\n'
+}
+
+@test "a failed start whose daemon wrote nothing to its log shows no lines" {
+	printf 'old 1\nold 2\n' >d.err
+	run --separate-stderr dz -t 10 -w fd:3 -o d.out -e d.err -p d.pid \
+	    -l d.lock -c "$PWD" sh -c 'echo $$ >me.pid; echo to stdout; exit 1'
+	assert_failure 3
+	assert_equal "$stderr" "daemonize: 'sh' exited with status 1 before it was ready"
+	assert_output ""
+	assert_undone
+	holds d.err $'old 1\nold 2\n'
+}
+
+@test "a daemon that reports failure and runs on: its lines follow the reason" {
+	run --separate-stderr dz -t 10 -w fd:3 -e d.err -p d.pid -l d.lock \
+	    -c "$PWD" sh -c 'echo $$ >me.pid; echo "cannot bind" >&2
+		exec 3>&-; exec sleep 3633'
+	assert_failure 3
+	assert_equal "$stderr" "daemonize: 'sh' closed descriptor 3 before it was ready
+    cannot bind"
+	assert_undone
+}
 
 @test "several --wait: all must hold" {
 	run --separate-stderr dz -t 10 -w path:made -w log:ready -w fd:4 \

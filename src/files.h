@@ -1,0 +1,72 @@
+/*
+ * The log files a start creates, recorded where its caller can read them:
+ * in memory shared across the fork. A set-up that fails removes what it
+ * made itself; one that is killed (by SIGKILL, say) cannot, and then the
+ * caller does, from this record. Just before the exec the logs become the
+ * command's: a start that fails after that (exit 3 or 124) keeps them, and
+ * with them the daemon's own account of what went wrong.
+ *
+ * The one gap: a set-up killed between the return of the open(2) that
+ * created a log and the store that records it, a few instructions later,
+ * leaves that log.
+ */
+#ifndef DAEMONIZE_FILES_H
+#define DAEMONIZE_FILES_H
+
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct launch;
+
+enum files_log { FILES_OUT, FILES_ERR, FILES_NLOGS };
+
+enum made_state {
+	MADE_NONE,
+	MADE_BY_SETUP,		/* the caller removes it if the start fails */
+	MADE_HANDED,		/* the command's: kept, unless its exec fails */
+};
+
+struct made_log {
+	volatile sig_atomic_t state;
+	dev_t dev;		/* what was made, so that nothing else */
+	ino_t ino;		/* is removed in its place (ino 0: unknown) */
+	char at[PATH_MAX];	/* the target a dangling link led to, or "" */
+};
+
+struct files {
+	struct made_log log[FILES_NLOGS];
+};
+
+/*
+ * The caller, before the fork: map the record shared, so the daemon's side
+ * writes where the caller reads. Without it, the set-up maps one of its own
+ * (and only its own undo can use it).
+ */
+void files_share(struct launch *l);
+
+/*
+ * The daemon's side: open the log at path (-o for FILES_OUT, -e for
+ * FILES_ERR) as path_create() does, and record what that created. -1 with
+ * errno.
+ */
+int files_open_log(struct launch *l, enum files_log which, const char *path,
+    int flags, mode_t mode);
+
+/* Whether the set-up made the log which. */
+bool files_made(const struct launch *l, enum files_log which);
+
+/* Just before the exec: the logs made are the command's from now on. */
+void files_hand_over(struct launch *l);
+
+/* The daemon's side, failing: remove every log it made. */
+void files_undo(struct launch *l);
+
+/*
+ * The caller, after a start failed: remove the logs its set-up made and did
+ * not hand over (each only if it is still the file made).
+ */
+void files_remove(const struct launch *l);
+
+#endif
