@@ -116,6 +116,15 @@ remove_made(const char *path, const struct made_log *m,
 }
 
 void
+files_forget(struct launch *l)
+{
+	int i;
+
+	for (i = 0; l->files != NULL && i < FILES_NLOGS; i++)
+		l->files->log[i].state = MADE_NONE;
+}
+
+void
 files_undo(struct launch *l)
 {
 	int i;

@@ -60,6 +60,12 @@ bool files_made(const struct launch *l, enum files_log which);
 /* Just before the exec: the logs made are the command's from now on. */
 void files_hand_over(struct launch *l);
 
+/*
+ * A supervisor, once its first run was executed: the logs are the daemon's
+ * for good, and no later run's failure removes them.
+ */
+void files_forget(struct launch *l);
+
 /* The daemon's side, failing: remove every log it made. */
 void files_undo(struct launch *l);
 

@@ -698,6 +698,7 @@ options_parse(struct options *o, int argc, char *argv[])
 	if (rc != 0)
 		return rc;
 	default_timeout(o);
+	o->supervise = o->restart.when != RESTART_NEVER;
 	o->argv = argv + optind;
 	return 0;
 }

@@ -69,6 +69,7 @@ struct options {
 	const char *oom_score_adj_arg;	/* --oom-score-adj as given, or NULL */
 	int oom_score_adj;
 	struct restart_policy restart;	/* -r, --restart, --restart-... */
+	bool supervise;		/* a resident supervisor runs COMMAND */
 	const char *restart_tuned;	/* "--restart-delay" or "-limit" given */
 	int signal;		/* --signal (0 checks only); SIGTERM by default */
 	bool signal_given;

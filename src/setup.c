@@ -297,6 +297,15 @@ open_logs(struct launch *l)
 	}
 }
 
+void
+setup_logs(struct launch *l)
+{
+	mode_t mask = umask(l->opt->umask);
+
+	open_logs(l);
+	umask(mask);
+}
+
 static void
 move_fd(struct launch *l, int from, int to)
 {
