@@ -37,6 +37,7 @@ struct made_log {
 
 struct files {
 	struct made_log log[FILES_NLOGS];
+	bool mapped;		/* shared with the caller, else malloc'd */
 };
 
 /*
@@ -62,7 +63,7 @@ void files_hand_over(struct launch *l);
 
 /*
  * A supervisor, once its first run was executed: the logs are the daemon's
- * for good, and no later run's failure removes them.
+ * for good, and no later run's failure removes them. The record is gone.
  */
 void files_forget(struct launch *l);
 

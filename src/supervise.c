@@ -19,6 +19,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <inttypes.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -35,6 +39,9 @@
 #include "restart.h"
 #include "setup.h"
 #include "supervise.h"
+
+/* Stack kept below the frame that sheds the rest: the loop's depth. */
+#define STACK_KEEP	(8 * 1024)
 
 enum state { S_STARTING, S_RUNNING, S_HELD, S_BACKOFF, NSTATES };
 
@@ -161,6 +168,48 @@ spawn(struct sup *s)
 	return 0;
 }
 
+/*
+ * The lowest address of our stack's mapping, or 0. From /proc/self/maps:
+ * getrlimit gives the most it may grow to, not what it has.
+ */
+static uintptr_t
+stack_low(void)
+{
+	char line[256];
+	uintptr_t lo = 0, hi;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (f == NULL)
+		return 0;
+	while (lo == 0 && fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, "[stack]") == NULL ||
+		    sscanf(line, "%" SCNxPTR "-%" SCNxPTR, &lo, &hi) != 2)
+			lo = 0;
+	fclose(f);
+	return lo;
+}
+
+/*
+ * Resident for the daemon's life, the supervisor gives back what the start
+ * used: the heap's free tail, and the stack pages below where it runs now
+ * (the start went deeper than the loop ever will; pages it needs again
+ * come back zeroed). Its memory is what runsv's is.
+ */
+static void
+shed_memory(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t lo = stack_low(), top;
+
+	(void)malloc_trim(0);
+	if (page <= 0 || here < STACK_KEEP)
+		return;
+	top = (here - STACK_KEEP) & ~((uintptr_t)page - 1);
+	if (lo != 0 && top > lo)
+		(void)madvise((void *)lo, top - lo, MADV_DONTNEED);
+}
+
 /* "'srv' exited with status 3", or why it could not be executed. */
 static void
 describe_end(const struct sup *s, int status, char *buf, size_t size)
@@ -281,6 +330,7 @@ on_verdict(void *ctx, const struct loop_event *ev)
 		files_forget(s->l);
 		if (s->caller_fd >= 0)
 			report_send(s->caller_fd, &go);
+		shed_memory();
 	}
 	return S_RUNNING;
 }
