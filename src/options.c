@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +16,9 @@
 #include "num.h"
 #include "options.h"
 #include "signame.h"
+#include "usage.h"
+#include "waitspec.h"
 
-#define VERSION		"0.1.0"
 #define TIMEOUT_MAX	1000000.0	/* seconds; about 11 days */
 #define WAIT_DEFAULT	"60"		/* seconds --wait may take */
 #define STOP_DEFAULT	"10"		/* seconds --stop waits before SIGKILL */
@@ -75,84 +75,6 @@ static const struct option longopts[] = {
 	{ NULL,			0,			NULL, 0 },
 };
 
-void
-options_usage(void)
-{
-	fputs(
-"Usage: daemonize [OPTION]... [--] COMMAND [ARG]...\n"
-"  or:  daemonize --stop -p PIDFILE [--signal SIG] [--timeout SECS]\n"
-"  or:  daemonize --status -p PIDFILE\n"
-"  or:  daemonize --signal SIG -p PIDFILE\n"
-"Run COMMAND as a Unix daemon; exit 0 only once it has been executed (and,\n"
-"with --wait, is ready). Stop it, tell whether it runs, or signal it, by its\n"
-"pidfile.\n"
-"\n"
-"  -1, --single-fork        fork once: the daemon leads its session\n"
-"  -2, --double-fork        fork twice: it can never regain a terminal (default)\n"
-"  -a, --append             append to log files (default)\n"
-"  -c, --chdir DIR          working directory of COMMAND (default /)\n"
-"  -e, --stderr FILE        append COMMAND's stderr to FILE\n"
-"  -E, --env NAME=VALUE     set a variable in COMMAND's environment\n"
-"  -f, --foreground         do not fork or detach; set up in place and exec\n"
-"  -h, --help               show this help and exit\n"
-"  -l, --lockfile FILE      hold a lock on FILE for the daemon's lifetime\n"
-"  -m, --umask MASK         octal umask of COMMAND (default 022)\n"
-"  -o, --stdout FILE        append COMMAND's stdout to FILE\n"
-"  -p, --pidfile FILE       lock FILE and write the daemon's pid to it\n"
-"  -q, --quiet              say nothing when already running (a start) or\n"
-"                             not running (--signal)\n"
-"  -r                       supervise: same as --restart on-failure\n"
-"  -t, --timeout SECS       time limit of a start (with --wait, default 60)\n"
-"                             and of --stop before SIGKILL (default 10)\n"
-"  -u, --user USER[:GROUP]  run COMMAND as USER (needs root)\n"
-"  -v, --verbose            say what is being done, on stderr\n"
-"  -V, --version            show the version and exit\n"
-"  -w, --wait SPEC          return once COMMAND is ready (repeatable): notify,\n"
-"                             fd:N, tcp:[HOST:]PORT, path:PATH or log:REGEX\n"
-"      --clear-env          start COMMAND with an empty environment\n"
-"      --keep-fd N          leave descriptor N open in COMMAND\n"
-"      --nice N             add N (-20 to 19) to COMMAND's niceness\n"
-"      --oom-score-adj N    set COMMAND's oom_score_adj (-1000 to 1000)\n"
-"      --restart WHEN       supervise COMMAND and restart it when it ends:\n"
-"                             on-failure or always\n"
-"      --restart-delay MIN[:MAX]  back-off in seconds (default 1:60)\n"
-"      --restart-limit N    give up after N quick restarts in a row\n"
-"      --rlimit NAME=SOFT[:HARD]\n"
-"                           set a resource limit of COMMAND (repeatable)\n"
-"      --signal SIG         send SIG to the daemon in PIDFILE (0 checks only);\n"
-"                             with --stop, the signal to stop it (default TERM)\n"
-"      --status             tell whether the daemon in PIDFILE runs\n"
-"      --stop               stop the daemon in PIDFILE\n"
-"      --truncate           truncate log files instead of appending\n"
-"\n"
-"Exit status of a start: 0 started, 1 already running, 2 usage error,\n"
-"3 ended or failed before ready, 124 not ready in time, 125 set-up failed,\n"
-"126 COMMAND not executable, 127 COMMAND not found. Of --stop: 0 stopped,\n"
-"1 still running, 125 bad pidfile. Of --status: 0 running, 1 stale pidfile,\n"
-"3 not running, 4 unknown, 125 untrusted pidfile. Of --signal: 0 sent,\n"
-"1 not permitted, 7 not running, 125 bad pidfile.\n"
-"See daemonize(1) for details.\n", stdout);
-}
-
-void
-options_version(void)
-{
-	printf("daemonize %s\n", VERSION);
-}
-
-static int __attribute__((format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	va_start(ap, fmt);
-	vmsg_to(STDERR_FILENO, fmt, ap);
-	va_end(ap);
-	fputs("Try 'daemonize --help'.\n", stderr);
-	return EXIT_USAGE;
-}
-
 /* Octal 0 to 0777, digits only: "8", "-1", "0x1" and "" are refused. */
 static int
 parse_umask(const char *s, mode_t *mask)
@@ -192,112 +114,6 @@ parse_keep_fd(struct options *o, const char *arg)
 		return usage_error("invalid descriptor '%s' for --keep-fd: %s "
 		    "(3 or more)", arg, why);
 	o->keep[o->nkeep++] = (int)fd;
-	return 0;
-}
-
-/* 1 to 65535, digits only. */
-static bool
-is_port(const char *s)
-{
-	const char *why;
-	long long port;
-
-	return num_parse(s, 1, 65535, &port, &why) == 0;
-}
-
-/* [HOST:]PORT, HOST a name, an IPv4 address or [IPv6]. */
-static int
-parse_tcp(struct wait_spec *w)
-{
-	const char *a = w->arg, *colon;
-	size_t hostlen;
-
-	if (a[0] == '[') {
-		const char *close = strchr(a, ']');
-
-		if (close == NULL || close == a + 1 || close[1] != ':')
-			return -1;
-		a++;
-		hostlen = (size_t)(close - a);
-		w->port = close + 2;
-	} else if ((colon = strchr(a, ':')) != NULL) {
-		if (colon == a || strchr(colon + 1, ':') != NULL)
-			return -1;	/* an IPv6 address needs brackets */
-		hostlen = (size_t)(colon - a);
-		w->port = colon + 1;
-	} else {
-		a = "127.0.0.1";
-		hostlen = strlen(a);
-		w->port = w->arg;
-	}
-	if (!is_port(w->port))
-		return -1;
-	if ((w->host = strndup(a, hostlen)) == NULL)
-		return -1;
-	return 0;
-}
-
-static int
-parse_log(struct wait_spec *w)
-{
-	int e;
-
-	if ((e = regcomp(&w->re, w->arg, REG_EXTENDED | REG_NOSUB)) != 0) {
-		char why[256];
-
-		regerror(e, &w->re, why, sizeof(why));
-		return usage_error("invalid regular expression in --wait '%s': "
-		    "%s", w->given, why);
-	}
-	return 0;
-}
-
-/* KIND or KIND:ARG; true with *arg set when s starts with kind. */
-static bool
-has_kind(const char *s, const char *kind, const char **arg)
-{
-	size_t len = strlen(kind);
-
-	if (strncmp(s, kind, len) != 0 || s[len] != ':')
-		return false;
-	*arg = s + len + 1;
-	return true;
-}
-
-static int
-parse_wait(struct options *o, const char *spec)
-{
-	struct wait_spec *w = &o->wait[o->nwait];
-	const char *why;
-	long long fd;
-
-	memset(w, 0, sizeof(*w));
-	w->given = spec;
-	w->fd = -1;
-	if (strcmp(spec, "notify") == 0) {
-		w->kind = WAIT_NOTIFY;
-	} else if (has_kind(spec, "fd", &w->arg)) {
-		w->kind = WAIT_FD;
-		if (num_parse(w->arg, 3, INT32_MAX, &fd, &why) == -1)
-			return usage_error("invalid descriptor in --wait "
-			    "'%s' (want fd:N, N 3 or more)", spec);
-		w->fd = (int)fd;
-	} else if (has_kind(spec, "tcp", &w->arg)) {
-		w->kind = WAIT_TCP;
-		if (parse_tcp(w) == -1)
-			return usage_error("invalid --wait '%s' (want "
-			    "tcp:[HOST:]PORT, PORT 1 to 65535)", spec);
-	} else if (has_kind(spec, "path", &w->arg) && *w->arg != '\0') {
-		w->kind = WAIT_PATH;
-	} else if (has_kind(spec, "log", &w->arg) && *w->arg != '\0') {
-		w->kind = WAIT_LOG;
-		if (parse_log(w) != 0)
-			return EXIT_USAGE;
-	} else {
-		return usage_error("invalid --wait '%s' (want notify, fd:N, "
-		    "tcp:[HOST:]PORT, path:PATH or log:REGEX)", spec);
-	}
-	o->nwait++;
 	return 0;
 }
 
@@ -489,7 +305,7 @@ take_option(struct options *o, int c, char *arg)
 		o->version = true;
 		break;
 	case 'w':
-		return parse_wait(o, arg);
+		return waitspec_parse(o, arg);
 	case OPT_CLEAR_ENV:
 		o->clear_env = true;
 		break;
@@ -579,50 +395,12 @@ check_control(const struct options *o, const struct seen *seen, int argc,
 	return 0;
 }
 
-static bool
-has_keep_fd(const struct options *o, int fd)
-{
-	size_t i;
-
-	for (i = 0; i < o->nkeep; i++)
-		if (o->keep[i] == fd)
-			return true;
-	return false;
-}
-
-static int
-check_waits(const struct options *o)
-{
-	size_t i, j;
-
-	if (o->nwait > 0 && o->forks == FORKS_NONE)
-		return usage_error("--wait cannot be used with --foreground");
-	for (i = 0; i < o->nwait; i++) {
-		const struct wait_spec *w = &o->wait[i];
-
-		if (w->kind == WAIT_LOG && o->out == NULL && o->err == NULL)
-			return usage_error("--wait '%s' needs --stdout or "
-			    "--stderr", w->given);
-		if (w->kind != WAIT_FD)
-			continue;
-		if (has_keep_fd(o, w->fd))
-			return usage_error("descriptor %d cannot be both "
-			    "--keep-fd and --wait '%s'", w->fd, w->given);
-		for (j = 0; j < i; j++)
-			if (o->wait[j].kind == WAIT_FD &&
-			    o->wait[j].fd == w->fd)
-				return usage_error("--wait '%s' given twice",
-				    w->given);
-	}
-	return 0;
-}
-
 static int
 check_start(const struct options *o, int argc)
 {
 	int rc;
 
-	if ((rc = check_waits(o)) != 0)
+	if ((rc = waitspec_check(o)) != 0)
 		return rc;
 	if (o->restart_tuned != NULL && o->restart.when == RESTART_NEVER)
 		return usage_error("option '%s' needs --restart or -r",
