@@ -3,6 +3,7 @@
  * resolving and looking up are left to the start.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@
 enum {
 	OPT_CLEAR_ENV = 256,
 	OPT_KEEP_FD,
+	OPT_LOG_KEEP,
+	OPT_LOG_SIZE,
 	OPT_NICE,
 	OPT_OOM_SCORE_ADJ,
 	OPT_RESTART,
@@ -35,6 +38,7 @@ enum {
 	OPT_SIGNAL,
 	OPT_STATUS,
 	OPT_STOP,
+	OPT_TIMESTAMPS,
 	OPT_TRUNCATE,
 };
 
@@ -62,6 +66,8 @@ static const struct option longopts[] = {
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "clear-env",		no_argument,		NULL, OPT_CLEAR_ENV },
 	{ "keep-fd",		required_argument,	NULL, OPT_KEEP_FD },
+	{ "log-keep",		required_argument,	NULL, OPT_LOG_KEEP },
+	{ "log-size",		required_argument,	NULL, OPT_LOG_SIZE },
 	{ "nice",		required_argument,	NULL, OPT_NICE },
 	{ "oom-score-adj",	required_argument,	NULL, OPT_OOM_SCORE_ADJ },
 	{ "restart",		required_argument,	NULL, OPT_RESTART },
@@ -71,6 +77,7 @@ static const struct option longopts[] = {
 	{ "signal",		required_argument,	NULL, OPT_SIGNAL },
 	{ "status",		no_argument,		NULL, OPT_STATUS },
 	{ "stop",		no_argument,		NULL, OPT_STOP },
+	{ "timestamps",		no_argument,		NULL, OPT_TIMESTAMPS },
 	{ "truncate",		no_argument,		NULL, OPT_TRUNCATE },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -149,6 +156,32 @@ parse_restart(struct options *o, int c, const char *arg)
 		return 0;
 	default:
 		return parse_restart_limit(o, arg);
+	}
+}
+
+/* The output relay's options: --timestamps, --log-size, --log-keep. */
+static int
+parse_relay(struct options *o, int c, const char *arg)
+{
+	const char *why;
+	long long keep;
+
+	switch (c) {
+	case OPT_TIMESTAMPS:
+		o->timestamps = true;
+		return 0;
+	case OPT_LOG_SIZE:
+		if (num_size(arg, LOG_SIZE_MIN, ULLONG_MAX, &o->log_size) == -1)
+			return usage_error("invalid --log-size '%s' (bytes, "
+			    "with k, M or G, at least 4096)", arg);
+		return 0;
+	default:
+		if (num_parse(arg, 0, LOG_KEEP_MAX, &keep, &why) == -1)
+			return usage_error("invalid --log-keep '%s': %s (0 to "
+			    "%d)", arg, why, LOG_KEEP_MAX);
+		o->log_keep = (unsigned)keep;
+		o->log_keep_given = true;
+		return 0;
 	}
 }
 
@@ -324,6 +357,10 @@ take_option(struct options *o, int c, char *arg)
 			    "used together");
 		o->mode = mode_of(c);
 		break;
+	case OPT_LOG_KEEP:
+	case OPT_LOG_SIZE:
+	case OPT_TIMESTAMPS:
+		return parse_relay(o, c, arg);
 	case OPT_TRUNCATE:
 		o->truncate = true;
 		break;
@@ -405,6 +442,12 @@ check_start(const struct options *o, int argc)
 	if (o->restart_tuned != NULL && o->restart.when == RESTART_NEVER)
 		return usage_error("option '%s' needs --restart or -r",
 		    o->restart_tuned);
+	if (o->log_keep_given && o->log_size == 0)
+		return usage_error("option '--log-keep' needs --log-size");
+	if ((o->timestamps || o->log_size > 0) && o->out == NULL &&
+	    o->err == NULL)
+		return usage_error("option '%s' needs --stdout or --stderr",
+		    o->timestamps ? "--timestamps" : "--log-size");
 	if (o->user != NULL && (rc = check_user_form(o->user)) != 0)
 		return rc;
 	if (optind >= argc)
@@ -442,6 +485,7 @@ options_parse(struct options *o, int argc, char *argv[])
 	o->restart.min_ms = RESTART_MIN_DEFAULT_MS;
 	o->restart.max_ms = RESTART_MAX_DEFAULT_MS;
 	o->restart.limit = -1;
+	o->log_keep = LOG_KEEP_DEFAULT;
 	/* Each -E, -w, --keep-fd or --rlimit takes a word: argc bounds them. */
 	o->env = calloc((size_t)argc, sizeof(*o->env));
 	o->keep = calloc((size_t)argc, sizeof(*o->keep));
@@ -476,7 +520,8 @@ options_parse(struct options *o, int argc, char *argv[])
 	if (rc != 0)
 		return rc;
 	default_timeout(o);
-	o->supervise = o->restart.when != RESTART_NEVER;
+	o->relay = o->timestamps || o->log_size > 0;
+	o->supervise = o->restart.when != RESTART_NEVER || o->relay;
 	o->argv = argv + optind;
 	return 0;
 }

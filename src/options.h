@@ -44,6 +44,10 @@ struct wait_spec {
 	regex_t re;		/* WAIT_LOG */
 };
 
+#define LOG_SIZE_MIN		4096	/* --log-size: at least a page */
+#define LOG_KEEP_DEFAULT	5
+#define LOG_KEEP_MAX		1000
+
 struct options {
 	enum mode mode;
 	const char *pidfile;	/* -p, as given */
@@ -70,6 +74,11 @@ struct options {
 	int oom_score_adj;
 	struct restart_policy restart;	/* -r, --restart, --restart-... */
 	bool supervise;		/* a resident supervisor runs COMMAND */
+	bool relay;		/* it copies COMMAND's output into -o, -e */
+	bool timestamps;	/* --timestamps */
+	unsigned long long log_size;	/* --log-size; 0: no rotation */
+	unsigned log_keep;	/* --log-keep */
+	bool log_keep_given;
 	const char *restart_tuned;	/* "--restart-delay" or "-limit" given */
 	int signal;		/* --signal (0 checks only); SIGTERM by default */
 	bool signal_given;
