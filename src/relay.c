@@ -48,7 +48,7 @@ struct sink {
 	long long since_ms;	/* when it first refused */
 	int error;		/* why */
 	int said;		/* the errno last reported about its name */
-	struct stream *owner;	/* has written part of a line into it */
+	struct stream *owner;	/* the stream it refused, first to retry */
 };
 
 struct stream {
@@ -86,11 +86,16 @@ pending(const struct stream *s)
 	return s->plen > 0 || s->pnl || s->oend > s->ostart;
 }
 
+/*
+ * s could not write into k: nothing goes there for a while, and then s
+ * first (its output was read before any other's that waits).
+ */
 static void
-block(struct sink *k, int error)
+block(struct sink *k, struct stream *s, int error)
 {
 	long long now = clock_ms();
 
+	k->owner = s;
 	k->retry_ms = now + RELAY_RETRY_MS;
 	if (k->since_ms == 0)
 		k->since_ms = now;
@@ -121,7 +126,7 @@ advance(struct stream *s, size_t w)
 
 /*
  * Write all that s has pending. A short write leaves part of a line in
- * the file: s owns the file until the line is finished, so that nothing
+ * the file: s keeps the file until the line is finished, so that nothing
  * of another stream lands inside it. -1 when the file refused (blocked).
  */
 static int
@@ -147,7 +152,7 @@ flush(struct stream *s)
 				iov[n++] = (struct iovec){ "\n", 1 };
 		}
 		if ((w = logfile_write(&k->lf, iov, n)) == -1) {
-			block(k, errno);
+			block(k, s, errno);
 			return -1;
 		}
 		advance(s, (size_t)w);
@@ -353,6 +358,9 @@ pump(struct relay *r, struct stream *s, bool final)
 			return -1;
 		if (s->in == NULL || s->start == s->end)
 			break;
+		/* Filled later: the room for rotation is counted then. */
+		if (s->sink->retry_ms != 0)
+			return -1;
 		sink_check(r, s->sink, clock_ms());
 		more = r->timestamps ? fill_stamped(r, s, final) :
 		    fill_plain(r, s, final);

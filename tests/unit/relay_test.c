@@ -8,7 +8,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -252,6 +255,49 @@ rotation(void)
 	free(big);
 }
 
+/*
+ * A file that refuses writes (a file size limit stands in for a full
+ * disk): the stream cut mid-line finishes it first, nothing is lost, the
+ * streams are not read meanwhile, and writing is retried within a second.
+ */
+static void
+refused(void)
+{
+	struct relay *r = start("full.log", "full.log", false, 0, 5);
+	struct rlimit old, small = { 40, 40 };
+	const char *want = "out 1\n0123456789012345678901234567890123456789"
+	    "0123456789\nout 2\ndaemonize: could not write log file '";
+	const char *got;
+	size_t n;
+	int t;
+
+	getrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, SIG_IGN);
+	small.rlim_max = old.rlim_max;
+	setrlimit(RLIMIT_FSIZE, &small);
+	feed(r, 0, "out 1\n", 6, 64);
+	feed(r, 1, "0123456789012345678901234567890123456789"
+	    "0123456789\n", 51, 64);
+	t = relay_timeout(r);
+	unit_check(t > 0 && t <= 1000, "a retry is due within a second (%d)",
+	    t);
+	unit_check(!relay_wants_input(r, 0) && !relay_wants_input(r, 1),
+	    "neither stream is read meanwhile");
+	if (write(wr[0], "out 2\n", 6) != 6)
+		abort();
+	unit_check(relay_drain(r) == 1, "a drain says it is not done");
+	setrlimit(RLIMIT_FSIZE, &old);
+	(void)poll(NULL, 0, relay_timeout(r));
+	relay_retry(r);
+	(void)relay_read(r, 0);
+	unit_check(relay_timeout(r) == -1 && relay_drain(r) == 0,
+	    "written at the retry");
+	got = slurp(path[0], &n);
+	unit_check(n > strlen(want) && memcmp(got, want, strlen(want)) == 0,
+	    "the cut line finished first, then the rest");
+	finish(r);
+}
+
 int
 main(void)
 {
@@ -268,6 +314,7 @@ main(void)
 	one_file();
 	messages();
 	rotation();
+	refused();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	unit_check(system(cmd) == 0, "cleaned up");
 	return unit_done();
