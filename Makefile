@@ -43,7 +43,7 @@ OBJS = $(SRCS:.c=.o)
 # Debian 12 packages the build and the tests need.
 DEPS = build-essential pkg-config libbsd-dev bats bats-support bats-assert \
        bats-file bash-completion bsdutils fish libcap2-bin make man-db mandoc \
-       mount procps python3 strace systemd util-linux zsh
+       logrotate mount procps python3 strace systemd util-linux zsh
 
 all: daemonize
 
@@ -132,12 +132,17 @@ BENCH_PROGS = bench/floor bench/notifier bench/spawn bench/stoplat
 $(BENCH_PROGS): %: %.c
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $<
 
-bench: daemonize $(BENCH_PROGS)
+bench: daemonize $(BENCH_PROGS) $(RELAY_DRV)
 	N="$(N)" ROUNDS="$(ROUNDS)" bench/run
+	ROUNDS="$(ROUNDS)" bench/relay
+
+# The output relay's throughput alone (also the last part of bench).
+bench-relay: daemonize $(RELAY_DRV)
+	ROUNDS="$(ROUNDS)" bench/relay
 
 clean:
 	rm -f daemonize $(OBJS) $(OBJS:.o=.d) $(BENCH_PROGS) bench/*.d \
 	    $(UNIT_TESTS) $(UNIT_TESTS:=.o) $(UNIT_TESTS:=.d) \
 	    $(RELAY_DRV) $(RELAY_DRV).o $(RELAY_DRV).d
 
-.PHONY: all bench check clean demo deps install lint uninstall unit
+.PHONY: all bench bench-relay check clean demo deps install lint uninstall unit
