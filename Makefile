@@ -37,13 +37,14 @@ override LDFLAGS  += -Wl,-z,now
 SRCS = src/command.c src/control.c src/detach.c src/lock.c src/logfile.c \
        src/main.c src/msg.c src/num.c src/options.c src/path.c src/pidfile.c \
        src/proc.c src/ready.c src/relay.c src/report.c src/signame.c \
-       src/stamp.c src/start.c src/stop.c src/user.c src/watch.c
+       src/stamp.c src/start.c src/stop.c src/stream.c src/user.c \
+       src/watch.c
 OBJS = $(SRCS:.c=.o)
 
 # Debian 12 packages the build and the tests need.
 DEPS = build-essential pkg-config libbsd-dev bats bats-support bats-assert \
-       bats-file bash-completion bsdutils fish libcap2-bin make man-db mandoc \
-       logrotate mount procps python3 strace systemd util-linux zsh
+       bats-file bash-completion bsdutils fish libcap2-bin logrotate make \
+       man-db mandoc mount procps python3 strace systemd util-linux zsh
 
 all: daemonize
 
@@ -68,7 +69,7 @@ unit: $(UNIT_TESTS)
 
 # The output relay alone, driven by a poll loop of its own, for
 # tests/relay.bats and bench/relay; not installed.
-RELAY_OBJS = src/logfile.o src/msg.o src/relay.o src/stamp.o
+RELAY_OBJS = src/logfile.o src/msg.o src/relay.o src/stamp.o src/stream.o
 RELAY_DRV = tests/relay-drv
 $(RELAY_DRV): tests/relay-drv.o $(RELAY_OBJS) src/num.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -1,13 +1,7 @@
 /*
- * The output relay: pipes to log files, whole lines, bounded memory.
- *
- * Each stream reads into its own buffer and writes the whole lines it has
- * with one system call: without timestamps straight from that buffer (a
- * read, a memrchr and a write per 64 KiB, as fast as cat), with them
- * through a second buffer where each line gets its stamp. What could not
- * be written stays in those buffers, and the stream is not read again
- * until it is written, so a full disk makes the command block on its pipe
- * instead of making us grow.
+ * The output relay: two streams (stream.c) and the supervisor's messages
+ * into one or two files; retries while a file refuses writes; drains at a
+ * run's end; failures about the files' names said once, in the log.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,46 +20,23 @@
 #include "msg.h"
 #include "relay.h"
 #include "stamp.h"
+#include "stream.h"
 
 /*
- * A read asks for at least READ_MIN bytes (a pipe's default capacity);
- * IN_CAP also holds a partial line of RELAY_LINE_MAX bytes beside it.
+ * Reads of up to 128 KiB beside a partial line of RELAY_LINE_MAX bytes
+ * (a pipe gives at most 64 KiB by default).
  */
-#define READ_MIN	(64 * 1024)
-#define IN_CAP		(RELAY_LINE_MAX + 2 * READ_MIN)
+#define IN_CAP		(RELAY_LINE_MAX + 128 * 1024)
+#define NULL_CAP	(64 * 1024)
 /* A dropped stream needs no lines: one read's worth. */
-#define NULL_CAP	READ_MIN
 /* Stamped lines waiting to be written: at least the longest line. */
 #define OUT_CAP		(128 * 1024)
 #define MSG_CAP		4096
 /* Reads per relay_read() call, so the other stream gets its turn. */
 #define READS_PER_CALL	8
 
-/* A file, and whether it refuses writes for now. */
-struct sink {
-	struct logfile lf;
-	long long retry_ms;	/* blocked until then; 0: not blocked */
-	long long since_ms;	/* when it first refused */
-	int error;		/* why */
-	int said;		/* the errno last reported about its name */
-	struct stream *owner;	/* the stream it refused, first to retry */
-};
-
-struct stream {
-	int fd;			/* input, or -1 */
-	struct sink *sink;	/* NULL: read and dropped */
-	char *in;		/* input not yet written: in[start, end) */
-	size_t cap, start, end;
-	size_t plen;		/* without stamps: in[start, start + plen) */
-	bool pnl;		/* ... and a newline after it, to write */
-	bool eof;		/* the input ended: finish its last line */
-	char *out;		/* with stamps: out[ostart, oend) to write */
-	size_t ocap, ostart, oend;
-	size_t fresh;		/* where the last read began in in[] */
-	size_t plen_stamp, nlen_stamp;
-	char pstamp[STAMP_MAX];	/* the stamp of a line begun before it */
-	char nstamp[STAMP_MAX];	/* the stamp of lines begun in it */
-};
+_Static_assert(RELAY_LINE_MAX == STREAM_LINE_MAX &&
+    RELAY_RETRY_MS == STREAM_RETRY_MS, "relay.h and stream.h agree");
 
 struct relay {
 	struct stream st[RELAY_STREAMS];
@@ -76,340 +47,31 @@ struct relay {
 	char msgbuf[MSG_CAP];
 };
 
-static int pump(struct relay *r, struct stream *s, bool final);
-
-/* --- Writing ------------------------------------------------------------ */
-
-static bool
-pending(const struct stream *s)
-{
-	return s->plen > 0 || s->pnl || s->oend > s->ostart;
-}
-
-/*
- * s could not write into k: nothing goes there for a while, and then s
- * first (its output was read before any other's that waits).
- */
+/* A failure about a file's name, said once until it changes. */
 static void
-block(struct sink *k, struct stream *s, int error)
+report_trouble(struct relay *r, struct sink *k)
 {
-	long long now = clock_ms();
+	const char *what = k->trouble;
+	int e = k->trouble_errno;
 
-	k->owner = s;
-	k->retry_ms = now + RELAY_RETRY_MS;
-	if (k->since_ms == 0)
-		k->since_ms = now;
-	k->error = error;
-}
-
-/* Account for w bytes of the pending output written. */
-static void
-advance(struct stream *s, size_t w)
-{
-	if (s->oend > s->ostart) {
-		s->ostart += w;
-		if (s->ostart == s->oend)
-			s->ostart = s->oend = 0;
+	if (what == NULL)
 		return;
-	}
-	if (w >= s->plen) {
-		w -= s->plen;
-		s->start += s->plen;
-		s->plen = 0;
-		if (w > 0)
-			s->pnl = false;
-	} else {
-		s->start += w;
-		s->plen -= w;
-	}
-}
-
-/*
- * Write all that s has pending. A short write leaves part of a line in
- * the file: s keeps the file until the line is finished, so that nothing
- * of another stream lands inside it. -1 when the file refused (blocked).
- */
-static int
-flush(struct stream *s)
-{
-	struct sink *k = s->sink;
-
-	while (pending(s)) {
-		struct iovec iov[2];
-		int n = 0;
-		ssize_t w;
-
-		if (k->retry_ms != 0)
-			return -1;
-		if (s->oend > s->ostart) {
-			iov[n++] = (struct iovec){ s->out + s->ostart,
-			    s->oend - s->ostart };
-		} else {
-			if (s->plen > 0)
-				iov[n++] = (struct iovec){ s->in + s->start,
-				    s->plen };
-			if (s->pnl)
-				iov[n++] = (struct iovec){ "\n", 1 };
-		}
-		if ((w = logfile_write(&k->lf, iov, n)) == -1) {
-			block(k, s, errno);
-			return -1;
-		}
-		advance(s, (size_t)w);
-		k->owner = pending(s) ? s : NULL;
-	}
-	return 0;
-}
-
-/* --- Files -------------------------------------------------------------- */
-
-/* A failure about a file's name, reported once until it changes. */
-static void
-complain(struct relay *r, struct sink *k, const char *what, int error)
-{
-	if (k->said == error)
+	k->trouble = NULL;
+	if (k->said == e)
 		return;
-	k->said = error;
+	k->said = e;
 	relay_message(r, "cannot %s log file '%s': %s", what, k->lf.path,
-	    strerror(error));
+	    strerror(e));
 }
 
-/* Once a second: follow the name to a file another program put there. */
-static void
-sink_check(struct relay *r, struct sink *k, long long now)
-{
-	int rc = logfile_check(&k->lf, now);
-
-	if (rc == -1)
-		complain(r, k, "reopen", errno);
-	else if (rc == 1)
-		k->said = 0;
-}
-
-/*
- * Rotate before n more bytes: 0 done (or no longer needed), -1 when it
- * failed, and the lines go on into the old file rather than wait.
- */
-static int
-sink_rotate(struct relay *r, struct sink *k, size_t n)
-{
-	if (logfile_rotate(&k->lf, clock_ms(), n) == -1) {
-		if (errno != EAGAIN)
-			complain(r, k, "rotate", errno);
-		return -1;
-	}
-	k->said = 0;
-	return 0;
-}
-
-/* --- Lines -------------------------------------------------------------- */
-
-/*
- * The next line of s at in[pos]: its length (newline included) and
- * whether a newline is to be added: a line longer than RELAY_LINE_MAX is
- * cut there, a last line (final) is finished. 0 when no line is whole.
- */
-static size_t
-next_line(const struct stream *s, size_t pos, bool final, bool *add)
-{
-	const char *p = s->in + pos;
-	size_t avail = s->end - pos;
-	const char *nl = memchr(p, '\n', avail);
-
-	*add = false;
-	if (nl != NULL)
-		return (size_t)(nl - p) + 1;
-	if (avail > RELAY_LINE_MAX || (final && avail > 0)) {
-		*add = true;
-		return avail > RELAY_LINE_MAX ? RELAY_LINE_MAX : avail;
-	}
-	return 0;
-}
-
-/*
- * Cut the pending chunk of whole lines to what the file has room for,
- * rotating it when not even the first line fits. A single line longer
- * than --log-size goes alone into a fresh file.
- */
-static void
-fit(struct relay *r, struct stream *s)
-{
-	struct logfile *lf = &s->sink->lf;
-	const char *p = s->in + s->start;
-	int tries;
-
-	for (tries = 0; tries < 2; tries++) {
-		unsigned long long room;
-		const char *nl;
-		size_t first;
-		bool add = s->pnl;
-
-		if (!lf->regular || lf->size + s->plen + s->pnl <= lf->max)
-			return;
-		room = lf->max > lf->size ? lf->max - lf->size : 0;
-		if (room > s->plen)
-			room = s->plen;
-		if (room > 0 && (nl = memrchr(p, '\n', room)) != NULL) {
-			s->plen = (size_t)(nl - p) + 1;
-			s->pnl = false;
-			return;
-		}
-		/* Not even the first line fits. */
-		first = s->plen;
-		if (!add && (nl = memchr(p, '\n', s->plen)) != NULL)
-			first = (size_t)(nl - p) + 1;
-		if (lf->size == 0) {
-			s->plen = first;
-			return;
-		}
-		if (sink_rotate(r, s->sink, first + add) == -1)
-			return;
-	}
-}
-
-/* Without stamps: the whole lines s has, to be written from in[]. */
-static bool
-fill_plain(struct relay *r, struct stream *s, bool final)
-{
-	const char *p = s->in + s->start;
-	size_t avail = s->end - s->start;
-	const char *nl = memrchr(p, '\n', avail);
-
-	if (nl != NULL) {
-		s->plen = (size_t)(nl - p) + 1;
-		s->pnl = false;
-	} else {
-		s->plen = next_line(s, s->start, final, &s->pnl);
-		if (s->plen == 0)
-			return false;
-	}
-	if (s->sink->lf.max > 0)
-		fit(r, s);
-	return true;
-}
-
-/*
- * Whether a line of n bytes (stamp included) must wait for a rotation:
- * then either the lines already in out[] are written first, or the file is
- * rotated now.
- */
-static bool
-must_rotate(struct relay *r, struct stream *s, size_t n)
-{
-	struct logfile *lf = &s->sink->lf;
-	unsigned long long queued = s->oend - s->ostart;
-
-	if (lf->max == 0 || !lf->regular || lf->size + queued == 0 ||
-	    lf->size + queued + n <= lf->max)
-		return false;
-	if (queued > 0)
-		return true;
-	(void)sink_rotate(r, s->sink, n);
-	return false;
-}
-
-/* With stamps: copy whole lines of s into out[], each after its stamp. */
-static bool
-fill_stamped(struct relay *r, struct stream *s, bool final)
-{
-	size_t pos = s->start, len;
-	bool add, any = false;
-
-	while ((len = next_line(s, pos, final, &add)) > 0) {
-		bool old = pos < s->fresh;
-		size_t slen = old ? s->plen_stamp : s->nlen_stamp;
-
-		if (s->ocap - s->oend < slen + len + add ||
-		    must_rotate(r, s, slen + len + add))
-			break;
-		memcpy(s->out + s->oend, old ? s->pstamp : s->nstamp, slen);
-		memcpy(s->out + s->oend + slen, s->in + pos, len);
-		s->oend += slen + len;
-		if (add)
-			s->out[s->oend++] = '\n';
-		pos += len;
-		any = true;
-	}
-	s->start = pos;
-	/* A line begun in the last read keeps that read's stamp. */
-	if (pos >= s->fresh && pos < s->end) {
-		memcpy(s->pstamp, s->nstamp, s->nlen_stamp);
-		s->plen_stamp = s->nlen_stamp;
-	}
-	return any;
-}
-
-/*
- * Write what s has: pending output first, then its whole lines (and with
- * final, its last partial line). -1 when its file is blocked.
- */
 static int
 pump(struct relay *r, struct stream *s, bool final)
 {
-	if (s->sink == NULL) {
-		s->start = s->end = 0;
-		return 0;
-	}
-	final = final || s->eof;
-	for (;;) {
-		bool more;
+	int rc = stream_pump(s, final);
 
-		if (flush(s) == -1)
-			return -1;
-		if (s->in == NULL || s->start == s->end)
-			break;
-		/* Filled later: the room for rotation is counted then. */
-		if (s->sink->retry_ms != 0)
-			return -1;
-		sink_check(r, s->sink, clock_ms());
-		more = r->timestamps ? fill_stamped(r, s, final) :
-		    fill_plain(r, s, final);
-		if (!more)
-			break;
-	}
-	if (s->start == s->end)
-		s->start = s->end = 0;
-	return 0;
-}
-
-/* --- Reading ------------------------------------------------------------ */
-
-/*
- * Room to read into: an empty buffer starts over (a quiet stream touches
- * only its first pages), a partial line moves to the front.
- */
-static void
-make_room(struct stream *s)
-{
-	if (s->start == s->end) {
-		s->start = s->end = 0;
-	} else if (s->cap - s->end < READ_MIN && s->start > 0) {
-		memmove(s->in, s->in + s->start, s->end - s->start);
-		s->end -= s->start;
-		s->start = 0;
-	}
-}
-
-/* One read, stamped with the time it returned. 0 at the end of input. */
-static ssize_t
-read_some(struct relay *r, struct stream *s, size_t max)
-{
-	size_t room = s->cap - s->end;
-	ssize_t n;
-
-	do
-		n = read(s->fd, s->in + s->end, max < room ? max : room);
-	while (n == -1 && errno == EINTR);
-	if (n > 0 && r->timestamps && s->sink != NULL) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		s->nlen_stamp = stamp_format(&r->stamp, &ts, s->nstamp);
-		s->fresh = s->end;
-	}
-	if (n > 0)
-		s->end += (size_t)n;
-	return n;
+	if (s->sink != NULL)
+		report_trouble(r, s->sink);
+	return rc;
 }
 
 /* The input ended: its last line is finished as soon as it can be. */
@@ -428,7 +90,7 @@ relay_wants_input(const struct relay *r, enum relay_stream which)
 	const struct stream *s = &r->st[which];
 
 	return s->fd >= 0 && (s->sink == NULL || s->sink->retry_ms == 0) &&
-	    !pending(s) && s->end - s->start < s->cap;
+	    !stream_pending(s) && s->end - s->start < s->cap;
 }
 
 int
@@ -442,8 +104,7 @@ relay_read(struct relay *r, enum relay_stream which)
 	for (i = 0; i < READS_PER_CALL && relay_wants_input(r, which); i++) {
 		ssize_t n;
 
-		make_room(s);
-		n = read_some(r, s, SIZE_MAX);
+		n = stream_read(s, SIZE_MAX);
 		if (n == -1 && errno == EAGAIN)
 			return 0;
 		if (n <= 0) {
@@ -557,8 +218,7 @@ drain_stream(struct relay *r, struct stream *s)
 
 		if (pump(r, s, false) == -1)
 			return -1;
-		make_room(s);
-		n = read_some(r, s, (size_t)avail);
+		n = stream_read(s, (size_t)avail);
 		if (n == -1 && errno == EAGAIN)
 			break;
 		if (n <= 0) {
@@ -678,6 +338,7 @@ alloc_buffers(struct relay *r)
 		if ((s->in = malloc(s->cap)) == NULL)
 			return -1;
 		if (r->timestamps && s->sink != NULL) {
+			s->clock = &r->stamp;
 			s->ocap = OUT_CAP;
 			if ((s->out = malloc(s->ocap)) == NULL)
 				return -1;
@@ -756,3 +417,4 @@ relay_free(struct relay *r)
 	}
 	free(r);
 }
+
