@@ -374,7 +374,7 @@ struct relay *
 relay_open(const struct relay_conf *c, int *bad)
 {
 	struct relay *r = calloc(1, sizeof(*r));
-	int i, e;
+	int i;
 
 	*bad = -1;
 	if (r == NULL)
@@ -384,7 +384,8 @@ relay_open(const struct relay_conf *c, int *bad)
 	for (i = 0; i < RELAY_STREAMS; i++)
 		r->st[i].fd = -1;
 	if (open_sinks(r, c, bad) == -1 || alloc_buffers(r) == -1) {
-		e = errno;
+		int e = errno;
+
 		undo(r, c);
 		errno = e;
 		return NULL;
