@@ -246,6 +246,12 @@ relay_drain(struct relay *r)
 /* --- Messages ----------------------------------------------------------- */
 
 bool
+relay_has_file(const struct relay *r, enum relay_stream which)
+{
+	return r->st[which].sink != NULL;
+}
+
+bool
 relay_has_messages(const struct relay *r)
 {
 	return r->msg.sink != NULL;

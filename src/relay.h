@@ -94,6 +94,8 @@ int relay_drain(struct relay *r);
  */
 int relay_message(struct relay *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Whether stream s has a file (else it is read and dropped). */
+bool relay_has_file(const struct relay *r, enum relay_stream s);
 /* Whether relay_message() has a file to go to. */
 bool relay_has_messages(const struct relay *r);
 

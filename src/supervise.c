@@ -35,6 +35,7 @@
 #include "files.h"
 #include "loop.h"
 #include "msg.h"
+#include "output.h"
 #include "report.h"
 #include "restart.h"
 #include "setup.h"
@@ -45,8 +46,10 @@
 
 enum state { S_STARTING, S_RUNNING, S_HELD, S_BACKOFF, NSTATES };
 
-/* By precedence: a signal first, a run's verdict before its end. */
-enum event { E_SIGNAL, E_VERDICT, E_EXIT, E_RELEASED, E_TIMER, NEVENTS };
+/* By precedence: a signal first, output before the end of its run. */
+enum event {
+	E_SIGNAL, E_OUTPUT, E_VERDICT, E_EXIT, E_RELEASED, E_TIMER, NEVENTS
+};
 
 /* The signals a daemon is sent, forwarded to the run once each. */
 static const int forwarded[] = {
@@ -62,6 +65,7 @@ struct sup {
 	int log_fd;		/* where our lines go, or -1 */
 	int sigfd;
 	int timer_src;
+	struct output out;	/* --timestamps, --log-size: the relay */
 	struct restart_state backoff;
 	unsigned long runs;	/* started so far */
 	bool stopping;		/* INT, QUIT or TERM came: no restart */
@@ -76,18 +80,22 @@ struct sup {
 };
 
 static void
-say(const struct sup *s, const char *fmt, ...)
+say(struct sup *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-say(const struct sup *s, const char *fmt, ...)
+say(struct sup *s, const char *fmt, ...)
 {
+	char text[1024];
 	va_list ap;
 
-	if (s->log_fd < 0)
-		return;
 	va_start(ap, fmt);
-	vmsg_to(s->log_fd, fmt, ap);
+	if (s->out.relay != NULL) {
+		(void)vsnprintf(text, sizeof(text), fmt, ap);
+		output_message(&s->out, text);
+	} else if (s->log_fd >= 0) {
+		vmsg_to(s->log_fd, fmt, ap);
+	}
 	va_end(ap);
 }
 
@@ -107,6 +115,10 @@ finish(struct sup *s)
 	const struct launch *l = s->l;
 	int st = s->last_status;
 
+	if (s->out.relay != NULL) {
+		output_drain(&s->out);
+		output_free(&s->out);
+	}
 	if (l->pidfile != NULL && same_inode_fd(l->pidfile, l->pid_fd))
 		(void)unlink(l->pidfile);
 	if (l->opt->forks != FORKS_NONE)
@@ -116,10 +128,15 @@ finish(struct sup *s)
 
 /* In the child: the per-run set-up, as a plain start runs it. */
 static void __attribute__((noreturn))
-run_child(struct sup *s, int report_fd)
+run_child(struct sup *s, int report_fd, int out, int err)
 {
 	struct launch *l = s->l;
 
+	if (s->out.relay != NULL) {
+		/* The relay's pipes are the run's stdout and stderr. */
+		l->out_fd = out;
+		l->err_fd = err;
+	}
 	if (s->caller_fd >= 0)
 		close(s->caller_fd);
 	l->report_fd = report_fd;
@@ -140,22 +157,33 @@ run_child(struct sup *s, int report_fd)
 static int
 spawn(struct sup *s)
 {
-	int fds[2];
+	int fds[2], out = -1, err = -1, e;
 	pid_t pid;
 
 	s->runs++;
-	if (pipe2(fds, O_CLOEXEC) == -1)
+	if (s->out.relay != NULL && output_pipes(&s->out, &out, &err) == -1)
 		return -1;
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		e = errno;
+		output_connect(&s->out, out, err);
+		errno = e;
+		return -1;
+	}
 	if ((pid = fork()) == -1) {
+		e = errno;
 		close(fds[0]);
 		close(fds[1]);
+		output_connect(&s->out, out, err);
+		errno = e;
 		return -1;
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		run_child(s, fds[1]);
+		run_child(s, fds[1], out, err);
 	}
 	close(fds[1]);
+	if (s->out.relay != NULL)
+		output_connect(&s->out, out, err);
 	s->run = pid;
 	s->run_pipe = fds[0];
 	s->run_pidfd = pidfd_open(pid, 0);
@@ -234,6 +262,9 @@ after_run(struct sup *s, int status)
 	long long run_ms = clock_ms() - s->run_start, ms = 0;
 
 	s->last_status = status;
+	/* The run's output first, then the line about its end. */
+	if (s->out.relay != NULL)
+		output_drain(&s->out);
 	describe_end(s, status, what, sizeof(what));
 	if (s->stopping) {
 		say(s, "%s; not restarting", what);
@@ -346,6 +377,9 @@ hold(struct sup *s)
 	struct verdict end = { STEP_RUN_ENDED, 0, 0, 0 };
 	siginfo_t si;
 
+	/* Its last words in the file before the caller reads them. */
+	if (s->out.relay != NULL)
+		output_drain(&s->out);
 	memset(&si, 0, sizeof(si));
 	while (waitid(P_PID, (id_t)s->run, &si, WEXITED | WNOWAIT) == -1 &&
 	    errno == EINTR)
@@ -439,24 +473,37 @@ on_timer(void *ctx, const struct loop_event *ev)
 	return S_BACKOFF;
 }
 
+static int
+on_output(void *ctx, const struct loop_event *ev)
+{
+	struct sup *s = ctx;
+
+	output_take(&s->out, ev);
+	return ev->state;
+}
+
 static const loop_action actions[NSTATES][NEVENTS] = {
 	[S_STARTING] = {
 		[E_SIGNAL] = on_signal,
+		[E_OUTPUT] = on_output,
 		[E_VERDICT] = on_verdict,
 		[E_EXIT] = on_run_end,
 		[E_RELEASED] = on_released,
 	},
 	[S_RUNNING] = {
 		[E_SIGNAL] = on_signal,
+		[E_OUTPUT] = on_output,
 		[E_EXIT] = on_run_end,
 		[E_RELEASED] = on_released,
 	},
 	[S_HELD] = {
 		[E_SIGNAL] = on_signal,
+		[E_OUTPUT] = on_output,
 		[E_RELEASED] = on_released,
 	},
 	[S_BACKOFF] = {
 		[E_SIGNAL] = on_signal,
+		[E_OUTPUT] = on_output,
 		[E_TIMER] = on_timer,
 	},
 };
@@ -508,15 +555,19 @@ void
 supervise(struct launch *l)
 {
 	struct sup s;
-	int rc;
+	int rc, step;
 
 	setup_logs(l);
 	sup_init(&s, l);
+	if (l->opt->relay && output_open(&s.out, l, &step) == -1)
+		setup_fail(l, (enum step)step, errno, 0, 0);
 	leave_caller_streams(l);
 	if ((s.sigfd = catch_signals()) == -1 ||
 	    loop_add(&s.loop, LOOP_SIGNAL, s.sigfd, E_SIGNAL, NULL) == -1 ||
 	    (s.timer_src = loop_add(&s.loop, LOOP_TIME, -1, E_TIMER,
-	    NULL)) == -1 || (s.caller_fd >= 0 && (s.caller_src =
+	    NULL)) == -1 || (s.out.relay != NULL && loop_add_group(&s.loop,
+	    &output_group, E_OUTPUT, &s.out) == -1) ||
+	    (s.caller_fd >= 0 && (s.caller_src =
 	    loop_add(&s.loop, LOOP_FD, s.caller_fd, E_RELEASED, NULL)) == -1))
 		setup_fail(l, STEP_FORK, errno, 0, 0);
 	if (spawn(&s) == -1)

@@ -26,7 +26,7 @@ now_ms() {
 	dead "$pid" || fail "the supervisor $pid still runs after --stop returned"
 	dead "$cmd" || fail "the command $cmd still runs after --stop returned"
 	assert_file_not_exists d.pid
-	assert_file_not_exists d.lock
+	assert_file_exists d.lock
 	assert_equal "$(nruns)" 1
 	log_is d.log "'./cmd' killed by signal 15; not restarting"
 	# Nothing to stop now.

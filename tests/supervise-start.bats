@@ -108,10 +108,11 @@ dies_before_ready() {
 		run --separate-stderr dz -r --restart-delay 0 -t 10 -w "$1" \
 		    -p d.pid -l d.lock -o d.log ./cmd "$t"
 		assert_failure 3
+		# Its last words follow, as after any start that fails late.
 		if [ "$end" = 'exit 7' ]; then
-			assert_equal "$stderr" "daemonize: './cmd' exited with status 7 before it was ready"
+			assert_equal "$stderr" "daemonize: './cmd' exited with status 7 before it was ready"$'\n    started'
 		else
-			assert_equal "$stderr" "daemonize: './cmd' was killed by signal 9 before it was ready"
+			assert_equal "$stderr" "daemonize: './cmd' was killed by signal 9 before it was ready"$'\n    started'
 		fi
 		assert_output ""
 		poll no_process "$t"
