@@ -50,13 +50,16 @@ daemonize: $(OBJS)
 # C unit tests of the parsers (tests/unit): each a program of TAP lines,
 # linked with the objects it tests.
 UNIT_TESTS = tests/unit/logfile_test tests/unit/loop_test tests/unit/msg_test \
-	     tests/unit/num_test tests/unit/pidfile_test tests/unit/relay_test \
-	     tests/unit/resource_test tests/unit/restart_test \
-	     tests/unit/signame_test tests/unit/stamp_test tests/unit/tail_test
+	     tests/unit/num_test tests/unit/options_test tests/unit/pidfile_test \
+	     tests/unit/relay_test tests/unit/resource_test \
+	     tests/unit/restart_test tests/unit/signame_test tests/unit/stamp_test \
+	     tests/unit/tail_test
 UNIT_OBJS_logfile_test = src/logfile.o
 UNIT_OBJS_loop_test = src/loop.o
 UNIT_OBJS_msg_test = src/msg.o
 UNIT_OBJS_num_test = src/num.o
+UNIT_OBJS_options_test = src/msg.o src/num.o src/options.o src/resource.o \
+			 src/restart.o src/signame.o src/usage.o src/waitspec.o
 UNIT_OBJS_pidfile_test = src/pidfile.o src/lock.o src/num.o src/path.o \
 			 src/proc.o src/trust.o
 UNIT_OBJS_relay_test = $(RELAY_OBJS)

@@ -6,7 +6,7 @@ load helper
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 
 setup() {
-	: >"$BATS_TEST_TMPDIR/.tracked"
+	scratch_setup
 	# A command of our own, with a completion of its own in each shell.
 	mkdir "$BATS_TEST_TMPDIR/bin"
 	printf '#!/bin/sh\n' >"$BATS_TEST_TMPDIR/bin/dz-fake-cmd"
@@ -17,16 +17,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR/work" || return
 	touch file1 file2
 	mkdir subdir
-}
-
-# The long options --help lists, one a line, sorted.
-help_long() {
-	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]], |    )(--[a-z-]+).*/\2/p' |
-	    LC_ALL=C sort
-}
-
-help_short() {
-	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]]),.*/\1/p' | LC_ALL=C sort
 }
 
 # What compopt was asked for goes to $BATS_TEST_TMPDIR/compopt.

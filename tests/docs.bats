@@ -7,16 +7,6 @@ load helper
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 MAN=$ROOT/man/daemonize.1
 
-# The long options --help lists, one a line, sorted.
-help_long() {
-	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]], |    )(--[a-z-]+).*/\2/p' |
-	    LC_ALL=C sort
-}
-
-help_short() {
-	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]]),.*/\1/p' | LC_ALL=C sort
-}
-
 # The options the manual's option list defines: its ".It Fl" lines, where
 # ".Fl \-stop" is --stop.
 man_long() {
@@ -142,4 +132,12 @@ EOF_CASES
 		grep -qF "$f" "$ROOT/README.md" || fail "the README does not name $f"
 	done
 	grep -qF examples/webserver.init "$MAN"
+}
+
+@test "no recipe puts a pidfile or log where other users can write" {
+	# A pidfile in /tmp can be planted by anyone first (and root then
+	# refuses it, or signals what it names).
+	run grep -nE -- '-[pleo] "?/(tmp|var/tmp|dev/shm)/' "$ROOT/README.md" "$MAN"
+	assert_failure 1
+	assert_output ""
 }

@@ -7,8 +7,7 @@ load helper
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 
 setup() {
-	cd "$BATS_TEST_TMPDIR" || return
-	: >"$BATS_TEST_TMPDIR/.tracked"
+	scratch_setup
 	mkdir www
 	echo "hello $(tag)" >www/hello.txt
 	export DAEMONIZE PYTHON=/usr/bin/python3 DOCROOT=$BATS_TEST_TMPDIR/www \
@@ -16,14 +15,6 @@ setup() {
 	    RUN_AS= TIMEOUT=10
 	PORT=$(free_port)
 	export PORT
-}
-
-# A loopback TCP port nothing listens on: the kernel's pick for port 0.
-free_port() {
-	/usr/bin/python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
 }
 
 init() {
@@ -93,8 +84,11 @@ http_body() {
 
 	run init try-restart
 	assert_success
-	track "$(pid_in web.pid)"
-	refute [ "$(pid_in web.pid)" = "$new" ]
+	newer=$(pid_in web.pid)
+	track "$newer"
+	assert [ "$newer" != "$new" ]
+	assert dead "$new"
+	alive "$newer"
 	init stop
 }
 
@@ -154,5 +148,15 @@ http_body() {
 	    "\$ daemonize -p ticker.pid -o ticker.log sh -c 'while :; do date; sleep 1; done'"
 	assert_line --regexp '^exit status 0; ticker.pid already holds [0-9]+$'
 	assert_line --partial "(already running)"
-	assert_line "stopped"
+	pid=$(sed -n 's/^exit status 0; ticker.pid already holds \([0-9]*\)$/\1/p' \
+	    <<<"$output")
+	[[ $pid =~ ^[0-9]+$ ]] || fail "the demo named no pid"
+	track "$pid"
+	assert_line "\$ daemonize --stop -p ticker.pid"
+	assert_line "exit status 0; stopped, and ticker.pid removed"
+	assert_line --index $((${#lines[@]} - 2)) "not running"
+	assert_line --index $((${#lines[@]} - 1)) \
+	    "exit status 3 (not running, no pidfile)"
+	# --stop returned once the daemon was gone (a zombie counts).
+	dead "$pid"
 }

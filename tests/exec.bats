@@ -232,3 +232,24 @@ foreign_elf() {
 	pid=$(pid_in "$BATS_TEST_TMPDIR/abs.pid")
 	assert_equal "$(tr '\0' ' ' <"/proc/$pid/cmdline")" "sleep 3061 "
 }
+
+@test "a name with a newline stays on one line, the newline shown as \\n" {
+	run --separate-stderr -127 dz -p x.pid $'./no\nsuch'
+	assert_equal "$stderr" "daemonize: cannot execute './no\\nsuch': No such file or directory"
+	assert_equal "${#stderr_lines[@]}" 1
+	run --separate-stderr -125 dz -p x.pid -c $'no\ndir' true
+	assert_equal "$stderr" "daemonize: cannot change directory to 'no\\ndir': No such file or directory"
+	run --separate-stderr -125 dz -p x.pid -o $'no\tdir/out\r.log' true
+	assert_equal "$stderr" "daemonize: cannot open log file 'no\\tdir/out\\r.log': No such file or directory"
+	assert_file_not_exists x.pid
+}
+
+@test "escape sequences and C1 controls in a name are shown in octal" {
+	# ESC [2J would clear a terminal; U+009B (C2 9B in UTF-8) is the
+	# one-byte CSI of a terminal that reads C1 controls.
+	run --separate-stderr -127 dz -p x.pid $'./x\033[2Jy\302\233z\177'
+	assert_equal "$stderr" "daemonize: cannot execute './x\\033[2Jy\\302\\233z\\177': No such file or directory"
+	# Other UTF-8 stays as it is: é, and the no-break space C2 A0.
+	run --separate-stderr -127 dz -p x.pid $'./caf\303\251\302\240'
+	assert_equal "$stderr" $'daemonize: cannot execute \'./caf\303\251\302\240\': No such file or directory'
+}

@@ -193,14 +193,16 @@ locks_on() {
 @test "no /dev/null: one line and exit 125, nothing left behind" {
 	need_root
 	# A private mount namespace whose /dev is an empty tmpfs.
-	run -125 unshare -m sh -c 'mount -t tmpfs none /dev && exec "$@"' sh \
+	run -125 leaves left.pid unshare -m sh -c \
+	    'mount -t tmpfs none /dev && exec "$@"' sh \
 	    "$DAEMONIZE" -p nonull.pid sleep 3201
 	assert_output "daemonize: cannot open '/dev/null': No such file or directory"
 	assert_file_not_exists nonull.pid
-	run -125 unshare -m sh -c 'mount -t tmpfs none /dev && exec "$@" <&-' sh \
+	all_end left.pid
+	run -125 leaves left.pid unshare -m sh -c \
+	    'mount -t tmpfs none /dev && exec "$@" <&-' sh \
 	    "$DAEMONIZE" -p nonull.pid sleep 3201
 	assert_output "daemonize: cannot open '/dev/null': No such file or directory"
 	assert_file_not_exists nonull.pid
-	run pgrep -f 'sleep 3201'
-	assert_failure
+	all_end left.pid
 }

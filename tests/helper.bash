@@ -18,9 +18,15 @@ export DAEMONIZE
 : "${POLL_TRIES:=500}"
 : "${POLL_NAP:=0.01}"
 
-setup() {
+# Each test starts in its own scratch directory with nothing tracked. A file
+# that needs more defines its own setup() and calls this first.
+scratch_setup() {
 	cd "$BATS_TEST_TMPDIR" || return
 	: >"$BATS_TEST_TMPDIR/.tracked"
+}
+
+setup() {
+	scratch_setup
 }
 
 teardown() {
@@ -80,7 +86,10 @@ alive() {
 	[ "$state" != Z ] && [ "$state" != X ]
 }
 
+# The process is gone (or a zombie). What is not a pid (an empty
+# $(pid_in ...), say) is a slip of the test, not a dead process.
 dead() {
+	[[ $1 =~ ^[0-9]+$ ]] || { echo "dead: not a pid: '$1'" >&2; return 1; }
 	! alive "$1"
 }
 
@@ -265,6 +274,87 @@ dead_pid() {
 
 is_zombie() {
 	[ "$(stat_field "$1" 3 2>/dev/null)" = Z ]
+}
+
+# The bit of signal N in a /proc/PID/status mask (hex) is set.
+has_sig() {
+	(((16#$1 >> ($2 - 1)) & 1))
+}
+
+# A TCP port on HOST (default 127.0.0.1) that nobody listens on just now:
+# the kernel's pick for a bind to port 0.
+free_port() {
+	/usr/bin/python3 -c '
+import socket, sys
+h = sys.argv[1]
+s = socket.socket(socket.AF_INET6 if ":" in h else socket.AF_INET)
+s.bind((h, 0))
+print(s.getsockname()[1])
+' "${1:-127.0.0.1}"
+}
+
+# The long options --help lists, one a line, sorted.
+help_long() {
+	"$DAEMONIZE" --help |
+	    sed -nE 's/^  (-[[:alnum:]], |    )(--[a-z-]+).*/\2/p' | LC_ALL=C sort
+}
+
+# The short options --help lists, one a line, sorted.
+help_short() {
+	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]]),.*/\1/p' |
+	    LC_ALL=C sort
+}
+
+# leaves FILE COMMAND...: run COMMAND as the only child of a subreaper and
+# pass on its exit status; then write to FILE the pid of every process it
+# left running when it exited, one a line. Any descendant, however
+# detached, is reparented to the subreaper, so none escapes and none is
+# missed by timing (one still in its fork is our child's child, and ours
+# once that ends). Zombies are reaped, not named. A *.pid FILE is killed
+# by teardown.
+leaves() {
+	local file=$1
+	shift
+	/usr/bin/python3 -c '
+import ctypes, os, sys
+PR_SET_CHILD_SUBREAPER = 36
+if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1) != 0:
+    sys.exit("leaves: prctl: " + os.strerror(ctypes.get_errno()))
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status = os.waitpid(pid, 0)
+left = []
+for t in os.listdir("/proc/self/task"):
+    with open("/proc/self/task/%s/children" % t) as f:
+        kids = f.read().split()
+    for p in kids:
+        try:
+            with open("/proc/%s/stat" % p) as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            continue
+        if state not in ("Z", "X"):
+            left.append(int(p))
+while True:
+    try:
+        if os.waitpid(-1, os.WNOHANG)[0] == 0:
+            break
+    except ChildProcessError:
+        break
+with open(sys.argv[1], "w") as f:
+    f.writelines("%d\n" % p for p in sorted(left))
+sys.exit(os.waitstatus_to_exitcode(status))
+' "$file" "$@"
+}
+
+# Every process named in FILE (as leaves writes it) ends within the poll
+# budget.
+all_end() {
+	local pid
+	while read -r pid; do
+		poll dead "$pid" || return 1
+	done <"$1"
 }
 
 as_nobody() {

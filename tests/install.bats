@@ -102,8 +102,11 @@ installed_from() {
 	    print -r -- $_comps[daemonize]' zsh "$share/zsh/site-functions"
 	assert_output _daemonize
 
-	# fish looks in vendor_completions.d under each of $XDG_DATA_DIRS.
+	# fish looks in vendor_completions.d under each of $XDG_DATA_DIRS,
+	# for a command it finds in PATH: the staged one, not whatever
+	# daemonize this machine may have (a fresh one has none).
 	run env HOME="$BATS_TEST_TMPDIR" XDG_DATA_DIRS="$share" \
+	    PATH="$dest/usr/local/bin:$PATH" \
 	    fish -c 'complete -C "daemonize --sig"'
 	assert_output --regexp $'^--signal\t'
 }

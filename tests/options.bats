@@ -118,12 +118,16 @@ load helper
 }
 
 @test "a usage error leaves nothing behind" {
-	run dz -p u.pid -o u.log -m 9 sleep 300
+	# The control: a start that works leaves its daemon, and leaves sees it.
+	run leaves ok.pid "$DAEMONIZE" -p d.pid sleep 300
+	assert_success
+	pid=$(pid_in d.pid)
+	holds ok.pid "$pid"$'\n'
+	run leaves left.pid "$DAEMONIZE" -p u.pid -o u.log -m 9 sleep 300
 	assert_failure 2
+	holds left.pid ""
 	assert_file_not_exists u.pid
 	assert_file_not_exists u.log
-	run pgrep -f 'sleep 300'
-	assert_failure
 }
 
 @test "of -1 and -2 the last given wins" {

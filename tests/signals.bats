@@ -6,11 +6,6 @@ load helper
 
 NONE=0000000000000000
 
-# The bit of signal N in a /proc/PID/status mask (hex) is set.
-has_sig() {
-	(((16#$1 >> ($2 - 1)) & 1))
-}
-
 # blocking COMMAND...: exec COMMAND with SIGUSR1 blocked and SIGTERM and
 # SIGHUP ignored (both survive execve).
 blocking() {

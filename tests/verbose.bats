@@ -41,3 +41,25 @@ load helper
 	assert_equal "$output" ""
 	assert_equal "$stderr" ""
 }
+
+@test "-v shows a daemon's STATUS= text with C1 controls escaped" {
+	# The daemon itself sends STATUS= and READY=1 in one datagram: a C1
+	# CSI (U+009B, C2 9B in UTF-8) that would clear a terminal that reads
+	# C1 controls, and a C1 NEL (U+0085), around UTF-8 that stays (é).
+	run --separate-stderr dz -v -t 10 -w notify -p v.pid /usr/bin/python3 -c '
+import os, socket, time
+addr = os.environ["NOTIFY_SOCKET"]
+if addr.startswith("@"):
+    addr = "\0" + addr[1:]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(b"STATUS=caf\xc3\xa9 \xc2\x9b2J up\xc2\x85next\nREADY=1", addr)
+time.sleep(300)'
+	assert_success
+	assert_equal "$output" ""
+	alive "$(pid_in v.pid)"
+	want=$'daemonize: status: caf\303\251 \\302\\2332J up\\302\\205next'
+	assert_equal "$(grep -cxF -- "$want" <<<"$stderr")" 1
+	# No C1 control reached the caller's terminal raw.
+	run env LC_ALL=C grep -c $'\xc2[\x80-\x9f]' <<<"$stderr"
+	assert_output 0
+}

@@ -12,11 +12,6 @@ load helper
 
 PY=/usr/bin/python3	# python3 in PATH may be a pyenv shim
 
-# The bit of signal N in a /proc/PID/status mask (hex) is set.
-has_sig() {
-	(((16#$1 >> ($2 - 1)) & 1))
-}
-
 # The process is gone, reaped too: not even a zombie.
 gone() {
 	[ ! -e "/proc/$1" ]
@@ -115,17 +110,6 @@ os.execv(sys.argv[1], sys.argv[1:])
 wait_dz() {
 	rc=0
 	wait "$dzpid" || rc=$?
-}
-
-# A TCP port on HOST (default 127.0.0.1) that nobody listens on just now.
-free_port() {
-	"$PY" -c '
-import socket, sys
-h = sys.argv[1]
-s = socket.socket(socket.AF_INET6 if ":" in h else socket.AF_INET)
-s.bind((h, 0))
-print(s.getsockname()[1])
-' "${1:-127.0.0.1}"
 }
 
 # The first line the server on HOST PORT sends.
