@@ -365,7 +365,7 @@ truncate_file(int fd)
 static void
 truncate_logs(struct launch *l)
 {
-	if (!l->opt->truncate || !command_runnable(l->path))
+	if (!l->opt->truncate || l->truncated || !command_runnable(l->path))
 		return;
 	if (l->out != NULL && truncate_file(STDOUT_FILENO) == -1)
 		fail(l, STEP_STDOUT_TRUNCATE, errno);

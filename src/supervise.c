@@ -18,11 +18,8 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <inttypes.h>
-#include <malloc.h>
-#include <stdint.h>
-#include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -30,6 +27,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "command.h"
 #include "compat.h"
 #include "exitcodes.h"
 #include "files.h"
@@ -37,12 +35,10 @@
 #include "msg.h"
 #include "output.h"
 #include "report.h"
+#include "resident.h"
 #include "restart.h"
 #include "setup.h"
 #include "supervise.h"
-
-/* Stack kept below the frame that sheds the rest: the loop's depth. */
-#define STACK_KEEP	(8 * 1024)
 
 enum state { S_STARTING, S_RUNNING, S_HELD, S_BACKOFF, NSTATES };
 
@@ -145,7 +141,11 @@ run_child(struct sup *s, int report_fd, int out, int err)
 	l->parent = s->self;
 	if (s->runs > 1) {
 		/* Readiness was the first run's business only. */
+		if (l->notify_env != NULL)
+			(void)unsetenv("NOTIFY_SOCKET");
 		l->notify_env = NULL;
+		/* --truncate empties the logs once, not each run's. */
+		l->truncated = true;
 		l->nready_fds = 0;
 		if (l->opt->forks != FORKS_NONE)
 			l->msg_fd = -1;
@@ -197,61 +197,24 @@ spawn(struct sup *s)
 }
 
 /*
- * The lowest address of our stack's mapping, or 0. From /proc/self/maps:
- * getrlimit gives the most it may grow to, not what it has.
+ * "'srv' exited with status 3", or why it could not be executed; then the
+ * status to take as the run's (a run not executed ends as a start that
+ * failed the same way would: 126, 127, 125).
  */
-static uintptr_t
-stack_low(void)
-{
-	char line[256];
-	uintptr_t lo = 0, hi;
-	FILE *f = fopen("/proc/self/maps", "re");
-
-	if (f == NULL)
-		return 0;
-	while (lo == 0 && fgets(line, sizeof(line), f) != NULL)
-		if (strstr(line, "[stack]") == NULL ||
-		    sscanf(line, "%" SCNxPTR "-%" SCNxPTR, &lo, &hi) != 2)
-			lo = 0;
-	fclose(f);
-	return lo;
-}
-
-/*
- * Resident for the daemon's life, the supervisor gives back what the start
- * used: the heap's free tail, and the stack pages below where it runs now
- * (the start went deeper than the loop ever will; pages it needs again
- * come back zeroed). Its memory is what runsv's is.
- */
-static void
-shed_memory(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-	uintptr_t lo = stack_low(), top;
-
-	(void)malloc_trim(0);
-	if (page <= 0 || here < STACK_KEEP)
-		return;
-	top = (here - STACK_KEEP) & ~((uintptr_t)page - 1);
-	if (lo != 0 && top > lo)
-		(void)madvise((void *)lo, top - lo, MADV_DONTNEED);
-}
-
-/* "'srv' exited with status 3", or why it could not be executed. */
-static void
+static int
 describe_end(const struct sup *s, int status, char *buf, size_t size)
 {
 	const char *cmd = s->l->opt->argv[0];
 
 	if (s->why.step != STEP_NONE && s->why.step != STEP_EXECUTING)
-		(void)report_format(buf, size, s->l, &s->why);
+		return report_format(buf, size, s->l, &s->why) << 8;
 	else if (WIFSIGNALED(status))
 		snprintf(buf, size, "'%s' killed by signal %d", cmd,
 		    WTERMSIG(status));
 	else
 		snprintf(buf, size, "'%s' exited with status %d", cmd,
 		    WEXITSTATUS(status));
+	return status;
 }
 
 /* A run ended and the caller has let go: restart, or end. */
@@ -261,11 +224,10 @@ after_run(struct sup *s, int status)
 	char what[600], delay[32];
 	long long run_ms = clock_ms() - s->run_start, ms = 0;
 
-	s->last_status = status;
 	/* The run's output first, then the line about its end. */
 	if (s->out.relay != NULL)
 		output_drain(&s->out);
-	describe_end(s, status, what, sizeof(what));
+	s->last_status = status = describe_end(s, status, what, sizeof(what));
 	if (s->stopping) {
 		say(s, "%s; not restarting", what);
 		finish(s);
@@ -361,7 +323,7 @@ on_verdict(void *ctx, const struct loop_event *ev)
 		files_forget(s->l);
 		if (s->caller_fd >= 0)
 			report_send(s->caller_fd, &go);
-		shed_memory();
+		resident_shed_memory();
 	}
 	return S_RUNNING;
 }
@@ -461,7 +423,7 @@ on_timer(void *ctx, const struct loop_event *ev)
 		return S_STARTING;
 	/* Not even forked: a failed run, as one that cannot execute. */
 	s->why = (struct verdict){ STEP_FORK, errno, 0, 0 };
-	describe_end(s, 0, what, sizeof(what));
+	s->last_status = describe_end(s, 0, what, sizeof(what));
 	if (restart_next(&s->l->opt->restart, &s->backoff, 0, 1 << 8,
 	    &ms) != RESTART_AFTER) {
 		say(s, "%s", what);
@@ -522,20 +484,6 @@ catch_signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-/* Detached, our own streams are the caller's: let them go. */
-static void
-leave_caller_streams(const struct launch *l)
-{
-	int fd, null;
-
-	if (l->opt->forks == FORKS_NONE ||
-	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
-		return;
-	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
-		(void)dup2(null, fd);
-	close(null);
-}
-
 static void
 sup_init(struct sup *s, struct launch *l)
 {
@@ -551,6 +499,24 @@ sup_init(struct sup *s, struct launch *l)
 	loop_init(&s->loop, &actions[0][0], NSTATES, NEVENTS, S_STARTING, s);
 }
 
+/*
+ * --truncate with the relay: the runs write into pipes, so the logs are
+ * emptied here, once, as a plain start does just before its exec.
+ */
+static void
+truncate_relayed(struct launch *l)
+{
+	struct stat st;
+
+	if (l->out_fd >= 0 && fstat(l->out_fd, &st) == 0 &&
+	    S_ISREG(st.st_mode) && ftruncate(l->out_fd, 0) == -1)
+		setup_fail(l, STEP_STDOUT_TRUNCATE, errno, 0, 0);
+	if (l->err_fd >= 0 && l->err_fd != l->out_fd &&
+	    fstat(l->err_fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    ftruncate(l->err_fd, 0) == -1)
+		setup_fail(l, STEP_STDERR_TRUNCATE, errno, 0, 0);
+}
+
 void
 supervise(struct launch *l)
 {
@@ -558,10 +524,12 @@ supervise(struct launch *l)
 	int rc, step;
 
 	setup_logs(l);
+	resident_leave_caller(l);
 	sup_init(&s, l);
+	if (l->opt->relay && l->opt->truncate && command_runnable(l->path))
+		truncate_relayed(l);
 	if (l->opt->relay && output_open(&s.out, l, &step) == -1)
 		setup_fail(l, (enum step)step, errno, 0, 0);
-	leave_caller_streams(l);
 	if ((s.sigfd = catch_signals()) == -1 ||
 	    loop_add(&s.loop, LOOP_SIGNAL, s.sigfd, E_SIGNAL, NULL) == -1 ||
 	    (s.timer_src = loop_add(&s.loop, LOOP_TIME, -1, E_TIMER,
