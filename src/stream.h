@@ -24,6 +24,7 @@ struct stream;
 /* A file, and whether it refuses writes for now. */
 struct sink {
 	struct logfile lf;
+	char *shown;		/* its name in messages */
 	long long retry_ms;	/* blocked until then; 0: not blocked */
 	long long since_ms;	/* when it first refused */
 	int error;		/* why */

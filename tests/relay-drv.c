@@ -131,8 +131,8 @@ run_status(pid_t pid)
 int
 main(int argc, char **argv)
 {
-	struct relay_conf c = { { NULL, NULL }, { -1, -1 }, { 0, -1 },
-	    false, 0, 5 };
+	struct relay_conf c = { .file = { -1, -1 }, .in = { 0, -1 },
+	    .log_keep = 5 };
 	const char *text = NULL;
 	unsigned long long v;
 	long long n;

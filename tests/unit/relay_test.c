@@ -28,8 +28,8 @@ static struct relay *
 start(const char *out, const char *err, bool stamps, unsigned long long size,
     unsigned keep)
 {
-	struct relay_conf c = { { NULL, NULL }, { -1, -1 }, { -1, -1 },
-	    stamps, size, keep };
+	struct relay_conf c = { .file = { -1, -1 }, .timestamps = stamps,
+	    .log_size = size, .log_keep = keep };
 	const char *name[2] = { out, err };
 	struct relay *r;
 	int i, p[2], bad;
