@@ -240,7 +240,18 @@ relay_drain(struct relay *r)
 			rc = 1;
 	if (r->msg.sink != NULL && pump(r, &r->msg, false) == -1)
 		rc = 1;
+	if (rc == 0)
+		relay_trim(r);
 	return rc;
+}
+
+void
+relay_trim(struct relay *r)
+{
+	int i;
+
+	for (i = 0; i < RELAY_STREAMS; i++)
+		stream_trim(&r->st[i]);
 }
 
 /* --- Messages ----------------------------------------------------------- */

@@ -93,6 +93,13 @@ void relay_retry(struct relay *r);
 int relay_drain(struct relay *r);
 
 /*
+ * Give back the memory of the buffers a burst of output dirtied, where
+ * they are empty (a drain that wrote everything does it too): for a
+ * supervisor whose loop has been idle for a while.
+ */
+void relay_trim(struct relay *r);
+
+/*
  * One line of the supervisor's, timestamped like the others, into the -e
  * file, else the -o file: "daemonize: " and the text, control characters
  * escaped. Queued (a few KiB) while that file is blocked. -1 when there is

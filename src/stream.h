@@ -68,4 +68,7 @@ int stream_pump(struct stream *s, bool final);
  */
 ssize_t stream_read(struct stream *s, size_t max);
 
+/* Give the pages of empty buffers back to the system. */
+void stream_trim(struct stream *s);
+
 #endif
