@@ -60,7 +60,7 @@ report_trouble(struct relay *r, struct sink *k)
 	if (k->said == e)
 		return;
 	k->said = e;
-	relay_message(r, "cannot %s log file '%s': %s", what, k->lf.path,
+	relay_message(r, "cannot %s log file '%s': %s", what, k->shown,
 	    strerror(e));
 }
 
@@ -201,7 +201,7 @@ relay_retry(struct relay *r)
 		secs = (now - k->since_ms + 500) / 1000;
 		k->since_ms = 0;
 		relay_message(r, "could not write log file '%s' for %lld s: %s",
-		    k->lf.path, secs, strerror(k->error));
+		    k->shown, secs, strerror(k->error));
 	}
 }
 
@@ -240,7 +240,18 @@ relay_drain(struct relay *r)
 			rc = 1;
 	if (r->msg.sink != NULL && pump(r, &r->msg, false) == -1)
 		rc = 1;
+	if (rc == 0)
+		relay_trim(r);
 	return rc;
+}
+
+void
+relay_trim(struct relay *r)
+{
+	int i;
+
+	for (i = 0; i < RELAY_STREAMS; i++)
+		stream_trim(&r->st[i]);
 }
 
 /* --- Messages ----------------------------------------------------------- */
@@ -328,6 +339,10 @@ open_sinks(struct relay *r, const struct relay_conf *c, int *bad)
 			return -1;
 		}
 		r->st[i].sink = &r->sinks[i];
+		r->sinks[i].shown = strdup(c->name[i] != NULL ? c->name[i] :
+		    c->path[i]);
+		if (r->sinks[i].shown == NULL)
+			return -1;
 	}
 	return 0;
 }
@@ -369,6 +384,7 @@ undo(struct relay *r, const struct relay_conf *c)
 			if (c->file[i] >= 0)
 				r->sinks[i].lf.fd = -1;
 			logfile_close(&r->sinks[i].lf);
+			free(r->sinks[i].shown);
 		}
 		free(r->st[i].in);
 		free(r->st[i].out);
@@ -417,8 +433,10 @@ relay_free(struct relay *r)
 	for (i = 0; i < RELAY_STREAMS; i++) {
 		if (r->st[i].fd >= 0)
 			close(r->st[i].fd);
-		if (r->st[i].sink == &r->sinks[i])
+		if (r->st[i].sink == &r->sinks[i]) {
 			logfile_close(&r->sinks[i].lf);
+			free(r->sinks[i].shown);
+		}
 		free(r->st[i].in);
 		free(r->st[i].out);
 	}

@@ -46,6 +46,8 @@ struct relay_conf {
 	bool timestamps;
 	unsigned long long log_size;	/* 0: no rotation */
 	unsigned log_keep;
+	/* The files as the user named them, for messages (NULL: path). */
+	const char *name[RELAY_STREAMS];
 };
 
 struct relay;
@@ -70,7 +72,11 @@ bool relay_wants_input(const struct relay *r, enum relay_stream s);
  * descriptor closed: returns -1 then, else 0.
  */
 int relay_read(struct relay *r, enum relay_stream s);
-/* Give stream s a new input (a new run's pipe), closing the old one. */
+/*
+ * Give stream s a new input (a new run's pipe), closing the old one;
+ * after relay_drain() returned 0, so that the last run's last line is
+ * finished first.
+ */
 void relay_set_input(struct relay *r, enum relay_stream s, int fd);
 
 /* Milliseconds until relay_retry() is due (0: now), or -1: not needed. */
@@ -85,6 +91,13 @@ void relay_retry(struct relay *r);
  * again after relay_retry()).
  */
 int relay_drain(struct relay *r);
+
+/*
+ * Give back the memory of the buffers a burst of output dirtied, where
+ * they are empty (a drain that wrote everything does it too): for a
+ * supervisor whose loop has been idle for a while.
+ */
+void relay_trim(struct relay *r);
 
 /*
  * One line of the supervisor's, timestamped like the others, into the -e

@@ -10,7 +10,9 @@
  * instead of making us grow.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -352,4 +354,29 @@ stream_read(struct stream *s, size_t max)
 	if (n > 0)
 		s->end += (size_t)n;
 	return n;
+}
+
+/* The whole pages of buf[0, len), zero-filled again when next touched. */
+static void
+discard(char *buf, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)buf + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)buf + len) & ~(page - 1);
+
+	if (buf != NULL && to > from)
+		(void)madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
+/*
+ * After a burst, the buffers' pages stay dirty though empty; a quiet
+ * stream only ever touches the first of them again.
+ */
+void
+stream_trim(struct stream *s)
+{
+	if (stream_pending(s) || s->start != s->end)
+		return;
+	discard(s->in, s->cap);
+	discard(s->out, s->ocap);
 }

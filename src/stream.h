@@ -24,6 +24,7 @@ struct stream;
 /* A file, and whether it refuses writes for now. */
 struct sink {
 	struct logfile lf;
+	char *shown;		/* its name in messages */
 	long long retry_ms;	/* blocked until then; 0: not blocked */
 	long long since_ms;	/* when it first refused */
 	int error;		/* why */
@@ -66,5 +67,8 @@ int stream_pump(struct stream *s, bool final);
  * with the time it returned: what read(2) returned.
  */
 ssize_t stream_read(struct stream *s, size_t max);
+
+/* Give the pages of empty buffers back to the system. */
+void stream_trim(struct stream *s);
 
 #endif

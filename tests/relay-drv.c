@@ -12,7 +12,8 @@
  * writes "daemonize: 'COMMAND' exited with status N" and exits with N.
  * -t, -s, -k are --timestamps, --log-size, --log-keep; -m writes the
  * message "daemonize: TEXT" first. With RELAY_DRV_HWM set it prints its
- * peak RSS ("VmHWM: N kB") on stderr at the end.
+ * peak RSS and its anonymous RSS at the end ("VmHWM: N kB", "RssAnon: N
+ * kB") on stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -112,7 +113,8 @@ report_hwm(void)
 	    (f = fopen("/proc/self/status", "r")) == NULL)
 		return;
 	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, "VmHWM:", 6) == 0)
+		if (strncmp(line, "VmHWM:", 6) == 0 ||
+		    strncmp(line, "RssAnon:", 8) == 0)
 			fputs(line, stderr);
 	fclose(f);
 }
@@ -131,8 +133,8 @@ run_status(pid_t pid)
 int
 main(int argc, char **argv)
 {
-	struct relay_conf c = { { NULL, NULL }, { -1, -1 }, { 0, -1 },
-	    false, 0, 5 };
+	struct relay_conf c = { .file = { -1, -1 }, .in = { 0, -1 },
+	    .log_keep = 5 };
 	const char *text = NULL;
 	unsigned long long v;
 	long long n;

@@ -247,6 +247,33 @@ grows() {
 	consecutive app.log.3 app.log.2 app.log.1 app.log
 }
 
+# The logrotate stanza of the manual's LOGGING section, for ./app.log.
+manual_stanza() {
+	sed -n '/^\/var\/log\/app\/\*\.log {$/,/^}$/p' \
+	    "$BATS_TEST_DIRNAME/../man/daemonize.1" |
+	    sed "s|^/var/log/app/\\*\\.log|$PWD/app.log|; s/ app app$/ nobody nogroup/"
+}
+
+@test "relay: the manual's logrotate stanza (create, delaycompress) loses nothing" {
+	local pid r
+	manual_stanza >lr.conf
+	grep -q delaycompress lr.conf
+	grep -q "create 0640 nobody nogroup" lr.conf
+	"$RELAY_DRV" -o app.log -e app.log -- bash -c "$FLOOD" &
+	pid=$!
+	track "$pid"
+	for r in 1 2 3; do
+		poll test -s app.log
+		logrotate -f -s lr.state lr.conf
+	done
+	poll test -s app.log
+	touch stop
+	wait "$pid"
+	[ -e app.log.3.gz ] && [ -e app.log.2.gz ] && [ -e app.log.1 ]
+	{ zcat app.log.3.gz app.log.2.gz; cat app.log.1 app.log; } >all
+	consecutive all
+}
+
 @test "relay: a removed file is re-created by name, same mode and owner" {
 	local pid
 	need_root

@@ -28,8 +28,8 @@ static struct relay *
 start(const char *out, const char *err, bool stamps, unsigned long long size,
     unsigned keep)
 {
-	struct relay_conf c = { { NULL, NULL }, { -1, -1 }, { -1, -1 },
-	    stamps, size, keep };
+	struct relay_conf c = { .file = { -1, -1 }, .timestamps = stamps,
+	    .log_size = size, .log_keep = keep };
 	const char *name[2] = { out, err };
 	struct relay *r;
 	int i, p[2], bad;
@@ -298,6 +298,42 @@ refused(void)
 	finish(r);
 }
 
+/* RssAnon of this process, in kB. */
+static long
+rss_anon(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "RssAnon: %ld", &kb) == 1)
+			break;
+	if (f != NULL)
+		fclose(f);
+	return kb;
+}
+
+/* A burst dirties the buffers; once they are empty, a drain frees them. */
+static void
+trimmed(void)
+{
+	struct relay *r = start("o.log", NULL, true, 0, 5);
+	char *block = long_line(60000);
+	long before, after;
+	int i;
+
+	for (i = 0; i < 20; i++)
+		feed(r, 0, block, 60001, 60001);
+	before = rss_anon();
+	(void)relay_drain(r);
+	after = rss_anon();
+	unit_check(before - after >= 100, "a drain gives back the buffers' "
+	    "pages: RssAnon %ld kB, then %ld kB", before, after);
+	finish(r);
+	free(block);
+}
+
 int
 main(void)
 {
@@ -315,6 +351,7 @@ main(void)
 	messages();
 	rotation();
 	refused();
+	trimmed();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	unit_check(system(cmd) == 0, "cleaned up");
 	return unit_done();
