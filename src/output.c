@@ -18,6 +18,7 @@ output_open(struct output *o, struct launch *l, int *step)
 	const struct options *opt = l->opt;
 	struct relay_conf c = {
 		.path = { l->out, l->err },
+		.name = { opt->out, opt->err },
 		.file = { l->out_fd, l->err_fd },
 		.in = { -1, -1 },
 		.timestamps = opt->timestamps,
