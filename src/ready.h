@@ -6,36 +6,26 @@
 #ifndef DAEMONIZE_READY_H
 #define DAEMONIZE_READY_H
 
-#include <netdb.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 #include "launch.h"
-
-#define LOG_FILES_MAX	2		/* -o and -e */
-
-struct log_reader {
-	int fd;			/* the daemon's log, opened anew; -1 if none */
-	off_t offset;		/* where lines after the start begin */
-	char *line;		/* a partial line, read so far */
-	size_t len;
-	bool skipping;		/* inside a line too long to keep */
-};
+#include "logwait.h"
+#include "notify.h"
+#include "tcp.h"
+#include "warden.h"
 
 struct ready_src {
 	const struct wait_spec *spec;
 	bool met;
-	int fd;			/* what poll watches, or -1 */
 	int slot;		/* its index in the pollfd array, or -1 */
 	long long next_ms;		/* probes: when to try again */
 	long long nap_ms;		/* probes: the growing interval */
-	long long since_ms;		/* tcp: when the pending connect began */
-	struct addrinfo *addrs;	/* tcp: where to connect */
-	struct addrinfo *addr;	/* tcp: the one tried next */
+	int pipe;		/* fd: the read end, or -1 */
+	struct tcp_wait tcp;	/* tcp: */
 	char *path;		/* path: absolute */
-	struct log_reader log[LOG_FILES_MAX];	/* log: -o, then -e */
-	bool fresh;		/* log: not read since armed */
+	struct logwait log;	/* log: */
 };
 
 enum ready_state {
@@ -50,20 +40,18 @@ struct ready {
 	size_t n;
 	int notify_fd;		/* the notify socket, or -1 */
 	int notify_slot;
-	bool notify_bound;	/* notify_path exists */
-	char notify_dir[96];	/* its private directory, or "" */
-	char notify_path[104];	/* fits sun_path */
-	char notify_env[128];	/* "NOTIFY_SOCKET=PATH" */
+	struct notify_place notify;
+	struct warden warden;	/* with notify: undoes the start if we die */
 	int *child_fds;		/* fd:N write ends, at N, for the daemon */
 	size_t nchild_fds;
 	pid_t daemon;		/* set by ready_arm() */
 	pid_t session;		/* the session the start made */
-	off_t log_start[LOG_FILES_MAX];
 	pid_t ready_sender;	/* who sent READY=1 */
 	bool barrier;		/* BARRIER=1 came (its descriptor closed) */
+	bool spared;		/* the warden knows the daemon is ready */
 	/* Why READY_FAILED. */
 	const struct ready_src *failed;
-	int fail_errno;		/* ERRNO=N, or 0 for end of file on fd:N */
+	int fail_errno;		/* ERRNO=N; for fd:N, 0 for end of file */
 };
 
 /* Nothing to wait for yet; ready_free() may follow. */

@@ -92,16 +92,25 @@ forget_daemon() {
 	rm -f d.pid me.pid send.pid sent
 }
 
-# spawn_dz ARGS...: daemonize in the background, its pid in dzpid, its
-# stderr in dz.err, with SIGHUP, SIGINT and SIGTERM at their defaults (a
-# script's background jobs start with SIGINT ignored).
-spawn_dz() {
-	"$PY" -c '
+# bare COMMAND...: COMMAND with SIGHUP, SIGINT and SIGTERM at their
+# defaults (a script's background jobs start with SIGINT ignored) and
+# nothing open above descriptor 2, as from a plain shell, so that the
+# descriptors daemonize opens are the lowest free, whatever bats holds.
+# It execs, so its pid is the command's: run it in a subshell (run, &).
+bare() {
+	exec "$PY" -c '
 import os, signal, sys
 for s in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
     signal.signal(s, signal.SIG_DFL)
+os.closerange(3, 65536)
 os.execv(sys.argv[1], sys.argv[1:])
-' "$DAEMONIZE" "$@" 2>dz.err 3>&- &
+' "$@"
+}
+
+# spawn_dz ARGS...: daemonize in the background, as bare runs it, its pid
+# in dzpid, its stderr in dz.err.
+spawn_dz() {
+	bare "$DAEMONIZE" "$@" 2>dz.err &
 	dzpid=$!
 	track "$dzpid"
 }
@@ -439,6 +448,119 @@ need_systemd_notify() {
 	times_out -w notify
 }
 
+@test "notify: STATUS text is shown with its control characters escaped" {
+	make_sender
+	run --separate-stderr dz -v -t 10 -w notify -p d.pid \
+	    "$PY" "$PWD/send.py" 'STATUS=a\x1b[31mb\xc2\x9bc\tok\nREADY=1'
+	assert_success
+	assert_running send.pid
+	assert_equal "$(grep -c '^daemonize: status: ' <<<"$stderr")" 1
+	grep -qxF 'daemonize: status: a\033[31mb\302\233c\tok' <<<"$stderr" ||
+	    fail "status line: $stderr"
+}
+
+@test "notify: no process of daemonize's own outlives a start" {
+	make_sender
+	t=$(tag)
+	run --separate-stderr dz -t 10 -w notify -p d.pid -c "$PWD" \
+	    sh -c 'echo $$ >me.pid; "$1" send.py READY=1 & wait' "$t" "$PY"
+	assert_started
+	assert_running
+	# The daemon is the one process left with the tag in its command
+	# line: daemonize's own (the caller and its helper) are gone.
+	run pgrep -f -- "$t"
+	assert_output "$(pid_in me.pid)"
+}
+
+# The processes whose parent is PID, one a line.
+children_of() {
+	local s
+	for s in /proc/[0-9]*/stat; do
+		s=${s#/proc/}
+		s=${s%/stat}
+		[ "$(stat_field "$s" 4 2>/dev/null)" = "$1" ] && echo "$s"
+	done
+	return 0
+}
+
+gone_path() {
+	[ ! -e "$1" ] && [ ! -L "$1" ]
+}
+
+@test "notify: daemonize killed by SIGKILL while waiting leaves nothing behind" {
+	spawn_dz -t 30 -w notify -p d.pid -c "$PWD" \
+	    sh -c 'echo $$ >me.pid; sleep 3645 & echo $! >child.pid
+		exec sleep 3644'
+	poll has_pid child.pid
+	pid=$(pid_in me.pid)
+	child=$(pid_in child.pid)
+	poll is_sleeping "$pid"
+	poll has_notify_socket "$pid"
+	sock=$(notify_socket_of "$pid")
+	dir=${sock%/notify}
+	assert [ -S "$sock" ]
+	assert [ -d "$dir" ]
+	poll has_pid d.pid
+	# The caller's children: the daemon (once the first child is gone)
+	# and its helper, which must not outlive what it cleans up.
+	poll ppid_is "$pid" "$dzpid"
+	mapfile -t kids < <(children_of "$dzpid")
+	assert_equal "${#kids[@]}" 2
+	kill -KILL "$dzpid"
+	wait_dz
+	assert_equal "$rc" 137
+	poll gone_path "$dir"
+	for p in "$pid" "$child" "${kids[@]}"; do
+		poll dead "$p" || fail "process $p of the start is still alive"
+	done
+	poll gone_path d.pid
+}
+
+@test "notify: daemonize killed by SIGKILL: a daemon that left for a session of its own is stopped too" {
+	# setsid(1) without a fork (the daemon leads no group): a new
+	# session, out of the group the start made.
+	spawn_dz -t 30 -w notify -p d.pid -c "$PWD" \
+	    sh -c 'echo $$ >me.pid; exec setsid sleep 3651'
+	poll has_pid me.pid
+	pid=$(pid_in me.pid)
+	poll is_sleeping "$pid"
+	[ "$(stat_field "$pid" 6)" = "$pid" ] || fail "no session of its own"
+	sock=$(notify_socket_of "$pid")
+	kill -KILL "$dzpid"
+	wait_dz
+	assert_equal "$rc" 137
+	poll gone_path "${sock%/notify}"
+	poll dead "$pid" || fail "the daemon $pid is still alive"
+	poll gone_path d.pid
+}
+
+@test "notify: daemonize killed by SIGKILL once the daemon is ready: the daemon stays" {
+	make_sender
+	# READY=1 from a helper that stays alive and sends no BARRIER=1:
+	# daemonize reads on for half a second (for systemd-notify), and is
+	# killed then. Its status line is printed as READY=1 is read.
+	spawn_dz -v -t 30 -w notify -p d.pid -c "$PWD" \
+	    sh -c 'echo $$ >me.pid; "$1" send.py "STATUS=up\nREADY=1" & wait' \
+	    sh "$PY"
+	poll has_pid me.pid
+	pid=$(pid_in me.pid)
+	poll has_notify_socket "$pid"
+	dir=$(notify_socket_of "$pid")
+	dir=${dir%/notify}
+	poll has_line dz.err "daemonize: status: up"
+	mapfile -t kids < <(children_of "$dzpid")
+	kill -KILL "$dzpid"
+	wait_dz
+	assert_equal "$rc" 137
+	poll gone_path "$dir"
+	for p in "${kids[@]}"; do
+		[ "$p" = "$pid" ] || poll dead "$p" ||
+		    fail "process $p of the start is still alive"
+	done
+	alive "$pid" || fail "the daemon, ready, was stopped"
+	holds d.pid "$pid"$'\n'
+}
+
 # --- fd:N ------------------------------------------------------------------
 
 @test "fd:3: ready at a newline on descriptor 3, a pipe, and no other extra" {
@@ -508,6 +630,51 @@ os.execv(sys.argv[1], sys.argv[1:])
 	times_out -w fd:3
 }
 
+@test "fd:N twice: each its own pipe, both written: ready" {
+	for pair in "3 5" "5 3" "4 3"; do
+		read -r m n <<<"$pair"
+		run --separate-stderr bare "$DAEMONIZE" -t 10 -w "fd:$m" \
+		    -w "fd:$n" -p d.pid -c "$PWD" sh -c 'echo $$ >me.pid; for n in 3 4 5; do
+			[ -e /proc/$$/fd/$n ] && echo >&$n; sleep 0.1; done
+			exec sleep 3646'
+		assert_started
+		assert_running
+		pid=$(pid_in d.pid)
+		poll is_sleeping "$pid"
+		a=$(fd_target "$pid" "$m")
+		b=$(fd_target "$pid" "$n")
+		[[ $a == pipe:* && $b == pipe:* && $a != "$b" ]] ||
+		    fail "fd:$m and fd:$n: descriptors are $a and $b"
+		forget_daemon
+	done
+}
+
+# utime plus stime of PID, in clock ticks.
+cpu_ticks() {
+	local u s
+	u=$(stat_field "$1" 14) && s=$(stat_field "$1" 15) && echo $((u + s))
+}
+
+@test "fd:N twice, one never written: 124, and the caller waits without spinning" {
+	spawn_dz -t 1.5 -w fd:3 -w fd:5 -p d.pid -l d.lock -c "$PWD" \
+	    sh -c 'echo $$ >me.pid; echo >&5; exec sleep 3647'
+	# The caller's CPU time up to its last moment (a bounded poll: it
+	# times out after 1.5 s).
+	ticks=0
+	for ((i = 0; i < POLL_TRIES; i++)); do
+		alive "$dzpid" || break
+		t=$(cpu_ticks "$dzpid") && ticks=$t
+		sleep "$POLL_NAP"
+	done
+	wait_dz
+	assert_equal "$rc" 124
+	holds dz.err "daemonize: 'sh' was not ready within 1.5 seconds; stopped it"$'\n'
+	assert_undone
+	# A spinning caller burns 1.5 s; a waiting one, hundredths.
+	((ticks * 1000 / $(getconf CLK_TCK) < 300)) ||
+	    fail "the caller used $ticks ticks of CPU in 1.5 s"
+}
+
 # --- tcp -------------------------------------------------------------------
 
 @test "tcp:PORT: ready once 127.0.0.1:PORT accepts" {
@@ -568,6 +735,87 @@ os.execv(sys.argv[1], sys.argv[1:])
 
 @test "tcp: a daemon never ready (nobody listens): 124" {
 	times_out -w "tcp:$(free_port)"
+}
+
+# stranger HOST PORT: another program (not the daemon's) listening on
+# HOST:PORT and accepting, its pid in stranger.pid; returns once it listens.
+stranger() {
+	"$PY" -c '
+import os, socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(64)
+with open("stranger.pid", "w") as f:
+    f.write("%d\n" % os.getpid())
+while True:
+    s.accept()[0].close()
+' "$1" "$2" >/dev/null 2>&1 3>&- &
+	track "$!"
+	disown "$!"
+	poll has_pid stranger.pid
+}
+
+@test "tcp: a port another program listens on does not count: a daemon that cannot bind it: 3" {
+	make_server
+	port=$(free_port)
+	stranger 127.0.0.1 "$port"
+	run --separate-stderr dz -t 10 -w "tcp:$port" -p d.pid -l d.lock \
+	    "$PY" "$PWD/serve.py" 127.0.0.1 "$port" 0.3
+	assert_failure 3
+	assert_equal "$stderr" "daemonize: '$PY' exited with status 1 before it was ready"
+	assert_undone
+	alive "$(pid_in stranger.pid)"
+}
+
+@test "tcp: a port another program listens on does not count: a daemon that never listens: 124" {
+	port=$(free_port)
+	stranger 0.0.0.0 "$port"
+	run --separate-stderr dz -t 1 -w "tcp:$port" -p d.pid -l d.lock \
+	    -c "$PWD" sh -c 'echo $$ >me.pid; exec sleep 3648'
+	assert_failure 124
+	assert_equal "$stderr" "daemonize: 'sh' was not ready within 1 second; stopped it"
+	assert_undone
+}
+
+# An address of this machine other than loopback, or nothing.
+local_address() {
+	"$PY" -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(("192.0.2.1", 9))	# no packet: it only picks a route
+print(s.getsockname()[0])
+' 2>/dev/null
+}
+
+@test "tcp: on an address of a local interface, a stranger's listener does not count either" {
+	ip=$(local_address)
+	[ -n "$ip" ] && [[ $ip != 127.* ]] || skip "no route off this machine"
+	port=$(free_port "$ip")
+	stranger 0.0.0.0 "$port"
+	run --separate-stderr dz -t 1 -w "tcp:$ip:$port" -p d.pid -l d.lock \
+	    -c "$PWD" sh -c 'echo $$ >me.pid; exec sleep 3649'
+	assert_failure 124
+	assert_equal "$stderr" "daemonize: 'sh' was not ready within 1 second; stopped it"
+	assert_undone
+}
+
+@test "tcp: a listener held by a child in the daemon's session counts" {
+	make_server
+	port=$(free_port)
+	# The server (its pid in me.pid) is the daemon's child; the daemon
+	# itself holds no socket.
+	run --separate-stderr dz -t 10 -w "tcp:$port" -p d.pid \
+	    sh -c '"$1" "$2/serve.py" 127.0.0.1 "$3" 0.3 & exec sleep 3650' \
+	    sh "$PY" "$PWD" "$port"
+	assert_started
+	run greeting 127.0.0.1 "$port"
+	assert_output hello
+	daemon=$(pid_in d.pid)
+	server=$(pid_in me.pid)
+	assert_equal "$(stat_field "$server" 4)" "$daemon"
+	assert_equal "$(stat_field "$server" 6)" "$(stat_field "$daemon" 6)"
+	track "$server"
 }
 
 # --- path ------------------------------------------------------------------
