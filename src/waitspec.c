@@ -56,11 +56,58 @@ parse_tcp(struct wait_spec *w)
 	return 0;
 }
 
+static bool
+is_repetition(char c)
+{
+	return c == '*' || c == '+' || c == '?' || c == '{';
+}
+
+/*
+ * A repetition of a repetition ("a+*", "a{2}{3}"), outside brackets.
+ * POSIX leaves it undefined, and glibc's regcomp(3) takes memory and time
+ * exponential in how many are stacked: "a++++++++++++++++++++" wants
+ * 0.7 GB before any timeout could apply (found by make fuzz).
+ */
+static bool
+stacked_repetition(const char *re)
+{
+	const char *p;
+	bool after = false;
+
+	for (p = re; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			after = false;
+		} else if (*p == '[') {
+			p += p[1] == '^' ? 2 : 1;
+			p += *p == ']' ? 1 : 0;
+			while (*p != '\0' && *p != ']')
+				p++;
+			if (*p == '\0')
+				return false;	/* regcomp says what is wrong */
+			after = false;
+		} else if (is_repetition(*p)) {
+			if (after)
+				return true;
+			if (*p == '{')
+				while (p[1] != '\0' && *p != '}')
+					p++;
+			after = true;
+		} else {
+			after = false;
+		}
+	}
+	return false;
+}
+
 static int
 parse_log(struct wait_spec *w)
 {
 	int e;
 
+	if (stacked_repetition(w->arg))
+		return usage_error("invalid regular expression in --wait '%s': "
+		    "a repetition of a repetition", w->given);
 	if ((e = regcomp(&w->re, w->arg, REG_EXTENDED | REG_NOSUB)) != 0) {
 		char why[256];
 
