@@ -39,8 +39,8 @@ OBJS = $(SRCS:.c=.o)
 
 # Debian 12 packages the build and the tests need.
 DEPS = build-essential pkg-config libbsd-dev bats bats-support bats-assert \
-       bats-file bash-completion bsdutils fish libcap2-bin make man-db mandoc \
-       mount procps python3 strace systemd util-linux zsh
+       bats-file bash-completion bsdutils fish libcap2-bin logrotate make \
+       man-db mandoc mount procps python3 strace systemd util-linux zsh
 
 all: daemonize
 
@@ -49,20 +49,26 @@ daemonize: $(OBJS)
 
 # C unit tests of the parsers (tests/unit): each a program of TAP lines,
 # linked with the objects it tests.
-UNIT_TESTS = tests/unit/loop_test tests/unit/msg_test tests/unit/notify_test \
-	     tests/unit/num_test tests/unit/options_test tests/unit/pidfile_test \
-	     tests/unit/resource_test tests/unit/signame_test tests/unit/tail_test \
+UNIT_TESTS = tests/unit/logfile_test tests/unit/loop_test tests/unit/msg_test \
+	     tests/unit/notify_test tests/unit/num_test tests/unit/options_test \
+	     tests/unit/pidfile_test tests/unit/relay_test \
+	     tests/unit/resource_test tests/unit/restart_test \
+	     tests/unit/signame_test tests/unit/stamp_test tests/unit/tail_test \
 	     tests/unit/tcp_test
+UNIT_OBJS_logfile_test = src/logfile.o
 UNIT_OBJS_loop_test = src/loop.o
 UNIT_OBJS_msg_test = src/msg.o
 UNIT_OBJS_notify_test = src/notify.o src/num.o src/proc.o
 UNIT_OBJS_num_test = src/num.o
 UNIT_OBJS_options_test = src/msg.o src/num.o src/options.o src/resource.o \
-			 src/signame.o
+			 src/restart.o src/signame.o src/usage.o src/waitspec.o
 UNIT_OBJS_pidfile_test = src/pidfile.o src/lock.o src/num.o src/path.o \
 			 src/proc.o src/trust.o
+UNIT_OBJS_relay_test = $(RELAY_OBJS)
 UNIT_OBJS_resource_test = src/resource.o src/num.o
+UNIT_OBJS_restart_test = src/num.o src/restart.o
 UNIT_OBJS_signame_test = src/signame.o src/num.o
+UNIT_OBJS_stamp_test = src/stamp.o
 UNIT_OBJS_tail_test = src/tail.o src/msg.o
 UNIT_OBJS_tcp_test = src/tcp.o src/proc.o
 
@@ -72,8 +78,15 @@ $(UNIT_TESTS): %: %.o $$(UNIT_OBJS_$$(notdir $$@))
 
 unit: $(UNIT_TESTS)
 
+# The output relay alone, driven by a poll loop of its own, for
+# tests/relay.bats and bench/relay; not installed.
+RELAY_OBJS = src/logfile.o src/msg.o src/relay.o src/stamp.o src/stream.o
+RELAY_DRV = tests/relay-drv
+$(RELAY_DRV): tests/relay-drv.o $(RELAY_OBJS) src/num.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Header dependencies, written by the compiler as it builds.
--include $(OBJS:.o=.d) $(UNIT_TESTS:=.d)
+-include $(OBJS:.o=.d) $(UNIT_TESTS:=.d) $(RELAY_DRV).d
 
 # Install what the build and the tests need: as root with apt-get, else
 # print the command to run.
@@ -90,7 +103,7 @@ deps:
 
 # The suite runs in its own PID namespace where it can, so no daemon it
 # starts outlives it. The man page must lint clean first.
-check: lint daemonize unit
+check: lint daemonize unit $(RELAY_DRV)
 	BATS="$(BATS)" UNIT_TESTS="$(UNIT_TESTS)" tests/run
 
 lint:
@@ -132,8 +145,13 @@ BENCH_PROGS = bench/floor bench/killat bench/notifier bench/spawn \
 $(BENCH_PROGS): %: %.c
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $<
 
-bench: daemonize $(BENCH_PROGS)
+bench: daemonize $(BENCH_PROGS) $(RELAY_DRV)
 	N="$(N)" ROUNDS="$(ROUNDS)" bench/run
+	ROUNDS="$(ROUNDS)" bench/relay
+
+# The output relay's throughput alone (also the last part of bench).
+bench-relay: daemonize $(RELAY_DRV)
+	ROUNDS="$(ROUNDS)" bench/relay
 
 # The soak, run by hand as root (not by check or CI): what starts, races
 # and killed callers leave behind; it exits 1 if anything.
@@ -183,8 +201,9 @@ fuzz: fuzz-build
 
 clean:
 	rm -f daemonize $(OBJS) $(OBJS:.o=.d) $(BENCH_PROGS) bench/*.d \
-	    $(UNIT_TESTS) $(UNIT_TESTS:=.o) $(UNIT_TESTS:=.d) $(FUZZ_TARGETS)
+	    $(UNIT_TESTS) $(UNIT_TESTS:=.o) $(UNIT_TESTS:=.d) $(FUZZ_TARGETS) \
+	    $(RELAY_DRV) $(RELAY_DRV).o $(RELAY_DRV).d
 	rm -rf fuzz/build
 
-.PHONY: all bench check clean demo deps fuzz fuzz-build install lint soak \
-	uninstall unit
+.PHONY: all bench bench-relay check clean demo deps fuzz fuzz-build install \
+	lint soak uninstall unit

@@ -9,7 +9,7 @@ _daemonize_takes_next()
     local word=$1 c name
     local -a long=(--chdir --stderr --env --lockfile --umask --stdout
         --pidfile --timeout --user --wait --keep-fd --nice --oom-score-adj
-        --rlimit --signal)
+        --restart --restart-delay --restart-limit --rlimit --signal)
 
     case $word in
     --*=*)
@@ -171,7 +171,11 @@ _daemonize()
     --rlimit)
         _daemonize_rlimit
         ;;
-    -m | --umask | -t | --timeout | --keep-fd | --nice | --oom-score-adj)
+    --restart)
+        COMPREPLY=($(compgen -W 'on-failure always' -- "$cur"))
+        ;;
+    -m | --umask | -t | --timeout | --keep-fd | --nice | --oom-score-adj | \
+        --restart-delay | --restart-limit)
         ;;  # numbers: nothing to offer
     *)
         if [[ $cur == -* ]]; then
@@ -180,12 +184,13 @@ _daemonize()
             stop) opts='-p -t -v --pidfile --signal --timeout --verbose' ;;
             status) opts='-p -v --pidfile --verbose' ;;
             signal) opts='-p -q -v --pidfile --quiet --stop --verbose' ;;
-            *) opts='-1 -2 -a -c -e -E -f -h -l -m -o -p -q -t -u -v -V -w
+            *) opts='-1 -2 -a -c -e -E -f -h -l -m -o -p -q -r -t -u -v -V -w
                 --single-fork --double-fork --append --chdir --stderr --env
                 --foreground --help --lockfile --umask --stdout --pidfile
                 --quiet --timeout --user --verbose --version --wait
-                --clear-env --keep-fd --nice --oom-score-adj --rlimit
-                --signal --status --stop --truncate' ;;
+                --clear-env --keep-fd --nice --oom-score-adj --restart
+                --restart-delay --restart-limit --rlimit --signal --status
+                --stop --truncate' ;;
             esac
             COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         elif [[ $mode == start ]]; then

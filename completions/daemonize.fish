@@ -5,8 +5,8 @@
 set -g __fish_daemonize_spec 1/single-fork 2/double-fork a/append c/chdir= \
     e/stderr= E/env=+ f/foreground h/help l/lockfile= m/umask= o/stdout= \
     p/pidfile= q/quiet t/timeout= u/user= v/verbose V/version w/wait=+ \
-    clear-env keep-fd=+ nice= oom-score-adj= rlimit=+ signal= status stop \
-    truncate
+    r clear-env keep-fd=+ nice= oom-score-adj= restart= restart-delay= \
+    restart-limit= rlimit=+ signal= status stop truncate
 
 # The words typed so far, from the command on, when there is one: options
 # stop at the first non-option, as argparse -s does.
@@ -106,6 +106,7 @@ complete -c daemonize $start -s m -l umask -x -d 'Octal umask of COMMAND (defaul
 complete -c daemonize $start -s o -l stdout -r -F -d "Append COMMAND's stdout to FILE"
 complete -c daemonize $any -s p -l pidfile -r -F -d "Lock FILE and write the daemon's pid to it"
 complete -c daemonize -n '__fish_daemonize_mode start signal' -s q -l quiet -d 'Say nothing when already running (or not running, --signal)'
+complete -c daemonize $start -s r -d 'Supervise: restart COMMAND when it fails'
 complete -c daemonize -n '__fish_daemonize_mode start stop' -s t -l timeout -x -d 'Time limit of a start (60 with --wait) or of --stop (10)'
 complete -c daemonize $start -s u -l user -x -a '(__fish_daemonize_user)' -d 'Run COMMAND as USER[:GROUP]'
 complete -c daemonize $any -s v -l verbose -d 'Say what is being done'
@@ -115,6 +116,9 @@ complete -c daemonize $start -l clear-env -d 'Start COMMAND with an empty enviro
 complete -c daemonize $start -l keep-fd -x -d 'Leave descriptor N open in COMMAND'
 complete -c daemonize $start -l nice -x -d "Add N (-20 to 19) to COMMAND's niceness"
 complete -c daemonize $start -l oom-score-adj -x -d "Set COMMAND's oom_score_adj (-1000 to 1000)"
+complete -c daemonize $start -l restart -x -a 'on-failure\t"After a non-zero status or an unclean signal" always\t"After any end"' -d 'Supervise: restart COMMAND when it ends'
+complete -c daemonize $start -l restart-delay -x -d 'Back-off MIN[:MAX] in seconds (default 1:60)'
+complete -c daemonize $start -l restart-limit -x -d 'Give up after N quick restarts in a row'
 complete -c daemonize $start -l rlimit -x -a '(__fish_daemonize_rlimit)' -d 'Set a resource limit NAME=SOFT[:HARD] of COMMAND'
 complete -c daemonize -n '__fish_daemonize_mode start stop' -l signal -x -a '(__fish_daemonize_signals)' -d 'Send SIG (0 checks only); with --stop, stop with it'
 complete -c daemonize $start -l status -d 'Tell whether the daemon in PIDFILE runs'

@@ -15,6 +15,7 @@
 #include "exitcodes.h"
 #include "msg.h"
 #include "pidfile.h"
+#include "proc.h"
 #include "signame.h"
 #include "stop.h"
 #include "trust.h"
@@ -44,6 +45,22 @@ bad_pidfile(const char *path, int e)
 		msg("cannot read pidfile '%s': %s", path, strerror(e));
 }
 
+/* A supervisor names its run, or says it is between runs. */
+static void
+say_running(pid_t pid)
+{
+	pid_t run;
+
+	if (!proc_same_program(pid))
+		printf("running as pid %ld\n", (long)pid);
+	else if ((run = proc_find_child(pid, NULL)) > 0)
+		printf("running as pid %ld (supervising pid %ld)\n", (long)pid,
+		    (long)run);
+	else
+		printf("running as pid %ld (restarting the command)\n",
+		    (long)pid);
+}
+
 int
 control_status(const struct options *o)
 {
@@ -53,7 +70,7 @@ control_status(const struct options *o)
 
 	switch (pidfile_check(o->pidfile, &pid)) {
 	case PIDFILE_RUNNING:
-		printf("running as pid %ld\n", (long)pid);
+		say_running(pid);
 		return STATUS_RUNNING;
 	case PIDFILE_ORPHANED:
 		printf("not running; %s\n", pidfile_orphans(o->pidfile, pid,
@@ -132,8 +149,8 @@ plan_of(const struct options *o)
 static int
 stop_pid(const struct options *o, int pidfd, pid_t pid)
 {
-	struct target t = { pid, pidfd, stop_own_group(pid), false, false,
-	    false };
+	struct target t = { pid, pidfd, stop_own_group(pid), false,
+	    proc_same_program(pid), false, false };
 	struct stop_plan p = plan_of(o);
 	char name[32];
 

@@ -9,6 +9,7 @@
 #include "detach.h"
 #include "report.h"
 #include "setup.h"
+#include "supervise.h"
 
 void
 detach_session(struct launch *l)
@@ -34,6 +35,8 @@ detach_daemon(struct launch *l)
 {
 	detach_session(l);
 	setup_claim(l);
+	if (l->opt->supervise)
+		supervise(l);
 	setup_exec(l);
 }
 
@@ -41,5 +44,7 @@ void
 detach_in_place(struct launch *l)
 {
 	setup_claim(l);
+	if (l->opt->supervise)
+		supervise(l);
 	setup_exec(l);
 }

@@ -28,6 +28,8 @@ files_share(struct launch *l)
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	/* Zero-filled, as calloc's is: MADE_NONE everywhere. */
 	l->files = p != MAP_FAILED ? p : calloc(1, sizeof(*l->files));
+	if (l->files != NULL)
+		l->files->mapped = p != MAP_FAILED;
 }
 
 /* The log as the process at hand names it (guarded, in the set-up). */
@@ -113,6 +115,18 @@ remove_made(const char *path, const struct made_log *m,
 		free(last);
 		close(dir);
 	}
+}
+
+void
+files_forget(struct launch *l)
+{
+	if (l->files == NULL)
+		return;
+	if (l->files->mapped)
+		(void)munmap(l->files, sizeof(*l->files));
+	else
+		free(l->files);
+	l->files = NULL;
 }
 
 void

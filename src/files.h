@@ -37,6 +37,7 @@ struct made_log {
 
 struct files {
 	struct made_log log[FILES_NLOGS];
+	bool mapped;		/* shared with the caller, else malloc'd */
 };
 
 /*
@@ -59,6 +60,12 @@ bool files_made(const struct launch *l, enum files_log which);
 
 /* Just before the exec: the logs made are the command's from now on. */
 void files_hand_over(struct launch *l);
+
+/*
+ * A supervisor, once its first run was executed: the logs are the daemon's
+ * for good, and no later run's failure removes them. The record is gone.
+ */
+void files_forget(struct launch *l);
 
 /* The daemon's side, failing: remove every log it made. */
 void files_undo(struct launch *l);

@@ -46,6 +46,7 @@ struct launch {
 	 * supervisor, and the command dies with it.
 	 */
 	bool supervised;
+	bool truncated;		/* --truncate done already (a later run) */
 	int death_signal;	/* sent to the command if its parent dies */
 	pid_t parent;		/* that parent, for the check after the prctl */
 

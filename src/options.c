@@ -3,9 +3,9 @@
  * resolving and looking up are left to the start.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +17,9 @@
 #include "num.h"
 #include "options.h"
 #include "signame.h"
+#include "usage.h"
+#include "waitspec.h"
 
-#define VERSION		"0.1.0"
 #define TIMEOUT_MAX	1000000.0	/* seconds; about 11 days */
 #define WAIT_DEFAULT	"60"		/* seconds --wait may take */
 #define STOP_DEFAULT	"10"		/* seconds --stop waits before SIGKILL */
@@ -26,17 +27,23 @@
 enum {
 	OPT_CLEAR_ENV = 256,
 	OPT_KEEP_FD,
+	OPT_LOG_KEEP,
+	OPT_LOG_SIZE,
 	OPT_NICE,
 	OPT_OOM_SCORE_ADJ,
+	OPT_RESTART,
+	OPT_RESTART_DELAY,
+	OPT_RESTART_LIMIT,
 	OPT_RLIMIT,
 	OPT_SIGNAL,
 	OPT_STATUS,
 	OPT_STOP,
+	OPT_TIMESTAMPS,
 	OPT_TRUNCATE,
 };
 
 /* Sorted by letter, long-only options last; keep in step with usage(). */
-static const char shortopts[] = "+:12ac:e:E:fhl:m:o:p:qt:u:vVw:";
+static const char shortopts[] = "+:12ac:e:E:fhl:m:o:p:qrt:u:vVw:";
 
 static const struct option longopts[] = {
 	{ "single-fork",	no_argument,		NULL, '1' },
@@ -59,88 +66,21 @@ static const struct option longopts[] = {
 	{ "wait",		required_argument,	NULL, 'w' },
 	{ "clear-env",		no_argument,		NULL, OPT_CLEAR_ENV },
 	{ "keep-fd",		required_argument,	NULL, OPT_KEEP_FD },
+	{ "log-keep",		required_argument,	NULL, OPT_LOG_KEEP },
+	{ "log-size",		required_argument,	NULL, OPT_LOG_SIZE },
 	{ "nice",		required_argument,	NULL, OPT_NICE },
 	{ "oom-score-adj",	required_argument,	NULL, OPT_OOM_SCORE_ADJ },
+	{ "restart",		required_argument,	NULL, OPT_RESTART },
+	{ "restart-delay",	required_argument,	NULL, OPT_RESTART_DELAY },
+	{ "restart-limit",	required_argument,	NULL, OPT_RESTART_LIMIT },
 	{ "rlimit",		required_argument,	NULL, OPT_RLIMIT },
 	{ "signal",		required_argument,	NULL, OPT_SIGNAL },
 	{ "status",		no_argument,		NULL, OPT_STATUS },
 	{ "stop",		no_argument,		NULL, OPT_STOP },
+	{ "timestamps",		no_argument,		NULL, OPT_TIMESTAMPS },
 	{ "truncate",		no_argument,		NULL, OPT_TRUNCATE },
 	{ NULL,			0,			NULL, 0 },
 };
-
-void
-options_usage(void)
-{
-	fputs(
-"Usage: daemonize [OPTION]... [--] COMMAND [ARG]...\n"
-"  or:  daemonize --stop -p PIDFILE [--signal SIG] [--timeout SECS]\n"
-"  or:  daemonize --status -p PIDFILE\n"
-"  or:  daemonize --signal SIG -p PIDFILE\n"
-"Run COMMAND as a Unix daemon; exit 0 only once it has been executed (and,\n"
-"with --wait, is ready). Stop it, tell whether it runs, or signal it, by its\n"
-"pidfile.\n"
-"\n"
-"  -1, --single-fork        fork once: the daemon leads its session\n"
-"  -2, --double-fork        fork twice: it can never regain a terminal (default)\n"
-"  -a, --append             append to log files (default)\n"
-"  -c, --chdir DIR          working directory of COMMAND (default /)\n"
-"  -e, --stderr FILE        append COMMAND's stderr to FILE\n"
-"  -E, --env NAME=VALUE     set a variable in COMMAND's environment\n"
-"  -f, --foreground         do not fork or detach; set up in place and exec\n"
-"  -h, --help               show this help and exit\n"
-"  -l, --lockfile FILE      hold a lock on FILE for the daemon's lifetime\n"
-"  -m, --umask MASK         octal umask of COMMAND (default 022)\n"
-"  -o, --stdout FILE        append COMMAND's stdout to FILE\n"
-"  -p, --pidfile FILE       lock FILE and write the daemon's pid to it\n"
-"  -q, --quiet              say nothing when already running (a start) or\n"
-"                             not running (--signal)\n"
-"  -t, --timeout SECS       time limit of a start (with --wait, default 60)\n"
-"                             and of --stop before SIGKILL (default 10)\n"
-"  -u, --user USER[:GROUP]  run COMMAND as USER (needs root)\n"
-"  -v, --verbose            say what is being done, on stderr\n"
-"  -V, --version            show the version and exit\n"
-"  -w, --wait SPEC          return once COMMAND is ready (repeatable): notify,\n"
-"                             fd:N, tcp:[HOST:]PORT, path:PATH or log:REGEX\n"
-"      --clear-env          start COMMAND with an empty environment\n"
-"      --keep-fd N          leave descriptor N open in COMMAND\n"
-"      --nice N             add N (-20 to 19) to COMMAND's niceness\n"
-"      --oom-score-adj N    set COMMAND's oom_score_adj (-1000 to 1000)\n"
-"      --rlimit NAME=SOFT[:HARD]\n"
-"                           set a resource limit of COMMAND (repeatable)\n"
-"      --signal SIG         send SIG to the daemon in PIDFILE (0 checks only);\n"
-"                             with --stop, the signal to stop it (default TERM)\n"
-"      --status             tell whether the daemon in PIDFILE runs\n"
-"      --stop               stop the daemon in PIDFILE\n"
-"      --truncate           truncate log files instead of appending\n"
-"\n"
-"Exit status of a start: 0 started, 1 already running, 2 usage error,\n"
-"3 ended or failed before ready, 124 not ready in time, 125 set-up failed,\n"
-"126 COMMAND not executable, 127 COMMAND not found. Of --stop: 0 stopped,\n"
-"1 still running, 125 bad pidfile. Of --status: 0 running, 1 stale pidfile,\n"
-"3 not running, 4 unknown, 125 untrusted pidfile. Of --signal: 0 sent,\n"
-"1 not permitted, 7 not running, 125 bad pidfile.\n"
-"See daemonize(1) for details.\n", stdout);
-}
-
-void
-options_version(void)
-{
-	printf("daemonize %s\n", VERSION);
-}
-
-static int __attribute__((format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	va_start(ap, fmt);
-	vmsg_to(STDERR_FILENO, fmt, ap);
-	va_end(ap);
-	fputs("Try 'daemonize --help'.\n", stderr);
-	return EXIT_USAGE;
-}
 
 /* Octal 0 to 0777, digits only: "8", "-1", "0x1" and "" are refused. */
 static int
@@ -184,110 +124,65 @@ parse_keep_fd(struct options *o, const char *arg)
 	return 0;
 }
 
-/* 1 to 65535, digits only. */
-static bool
-is_port(const char *s)
+static int
+parse_restart_limit(struct options *o, const char *arg)
 {
 	const char *why;
-	long long port;
 
-	return num_parse(s, 1, 65535, &port, &why) == 0;
-}
-
-/* [HOST:]PORT, HOST a name, an IPv4 address or [IPv6]. */
-static int
-parse_tcp(struct wait_spec *w)
-{
-	const char *a = w->arg, *colon;
-	size_t hostlen;
-
-	if (a[0] == '[') {
-		const char *close = strchr(a, ']');
-
-		if (close == NULL || close == a + 1 || close[1] != ':')
-			return -1;
-		a++;
-		hostlen = (size_t)(close - a);
-		w->port = close + 2;
-	} else if ((colon = strchr(a, ':')) != NULL) {
-		if (colon == a || strchr(colon + 1, ':') != NULL)
-			return -1;	/* an IPv6 address needs brackets */
-		hostlen = (size_t)(colon - a);
-		w->port = colon + 1;
-	} else {
-		a = "127.0.0.1";
-		hostlen = strlen(a);
-		w->port = w->arg;
-	}
-	if (!is_port(w->port))
-		return -1;
-	if ((w->host = strndup(a, hostlen)) == NULL)
-		return -1;
+	if (num_parse(arg, 0, INT32_MAX, &o->restart.limit, &why) == -1)
+		return usage_error("invalid --restart-limit '%s': %s (a number, "
+		    "0 or more)", arg, why);
+	o->restart_tuned = "--restart-limit";
 	return 0;
 }
 
 static int
-parse_log(struct wait_spec *w)
+parse_restart(struct options *o, int c, const char *arg)
 {
-	int e;
-
-	if ((e = regcomp(&w->re, w->arg, REG_EXTENDED | REG_NOSUB)) != 0) {
-		char why[256];
-
-		regerror(e, &w->re, why, sizeof(why));
-		return usage_error("invalid regular expression in --wait '%s': "
-		    "%s", w->given, why);
+	switch (c) {
+	case 'r':
+		o->restart.when = RESTART_ON_FAILURE;
+		return 0;
+	case OPT_RESTART:
+		if (restart_parse_when(arg, &o->restart.when) == -1)
+			return usage_error("invalid --restart '%s' (want "
+			    "on-failure or always)", arg);
+		return 0;
+	case OPT_RESTART_DELAY:
+		if (restart_parse_delay(arg, &o->restart) == -1)
+			return usage_error("invalid --restart-delay '%s' (want "
+			    "MIN[:MAX] in seconds, MIN no more than MAX)", arg);
+		o->restart_tuned = "--restart-delay";
+		return 0;
+	default:
+		return parse_restart_limit(o, arg);
 	}
-	return 0;
 }
 
-/* KIND or KIND:ARG; true with *arg set when s starts with kind. */
-static bool
-has_kind(const char *s, const char *kind, const char **arg)
-{
-	size_t len = strlen(kind);
-
-	if (strncmp(s, kind, len) != 0 || s[len] != ':')
-		return false;
-	*arg = s + len + 1;
-	return true;
-}
-
+/* The output relay's options: --timestamps, --log-size, --log-keep. */
 static int
-parse_wait(struct options *o, const char *spec)
+parse_relay(struct options *o, int c, const char *arg)
 {
-	struct wait_spec *w = &o->wait[o->nwait];
 	const char *why;
-	long long fd;
+	long long keep;
 
-	memset(w, 0, sizeof(*w));
-	w->given = spec;
-	w->fd = -1;
-	if (strcmp(spec, "notify") == 0) {
-		w->kind = WAIT_NOTIFY;
-	} else if (has_kind(spec, "fd", &w->arg)) {
-		w->kind = WAIT_FD;
-		if (num_parse(w->arg, 3, INT32_MAX, &fd, &why) == -1)
-			return usage_error("invalid descriptor in --wait "
-			    "'%s' (want fd:N, N 3 or more)", spec);
-		w->fd = (int)fd;
-	} else if (has_kind(spec, "tcp", &w->arg)) {
-		w->kind = WAIT_TCP;
-		if (parse_tcp(w) == -1)
-			return usage_error("invalid --wait '%s' (want "
-			    "tcp:[HOST:]PORT, PORT 1 to 65535)", spec);
-	} else if (has_kind(spec, "path", &w->arg) && *w->arg != '\0') {
-		w->kind = WAIT_PATH;
-	} else if (has_kind(spec, "log", &w->arg) && *w->arg != '\0') {
-		w->kind = WAIT_LOG;
-		if (parse_log(w) != 0)
-			return EXIT_USAGE;
-	} else {
-		return usage_error("invalid --wait '%s' (want notify, fd:N, "
-		    "tcp:[HOST:]PORT, path:PATH or log:REGEX)", spec);
+	switch (c) {
+	case OPT_TIMESTAMPS:
+		o->timestamps = true;
+		return 0;
+	case OPT_LOG_SIZE:
+		if (num_size(arg, LOG_SIZE_MIN, ULLONG_MAX, &o->log_size) == -1)
+			return usage_error("invalid --log-size '%s' (bytes, "
+			    "with k, M or G, at least 4096)", arg);
+		return 0;
+	default:
+		if (num_parse(arg, 0, LOG_KEEP_MAX, &keep, &why) == -1)
+			return usage_error("invalid --log-keep '%s': %s (0 to "
+			    "%d)", arg, why, LOG_KEEP_MAX);
+		o->log_keep = (unsigned)keep;
+		o->log_keep_given = true;
+		return 0;
 	}
-	o->nwait++;
-	return 0;
 }
 
 static int
@@ -315,22 +210,28 @@ bad_option(char *argv[], int at, int c)
 	return usage_error("invalid option -- '%c'", optopt);
 }
 
+/* "--name", or "-r" for the one option without a long name. */
 static const char *
-long_name(int c)
+option_name(int c)
 {
+	static char name[32];
 	const struct option *lo;
 
 	for (lo = longopts; lo->name != NULL; lo++)
 		if (lo->val == c)
 			break;
-	return lo->name;
+	if (lo->name == NULL)
+		snprintf(name, sizeof(name), "-%c", c);
+	else
+		snprintf(name, sizeof(name), "--%s", lo->name);
+	return name;
 }
 
 static int
 empty_argument(int c)
 {
-	return usage_error("option '--%s' needs a non-empty argument",
-	    long_name(c));
+	return usage_error("option '%s' needs a non-empty argument",
+	    option_name(c));
 }
 
 static enum mode
@@ -357,8 +258,8 @@ take_resource(struct options *o, int c, const char *arg)
 		return 0;
 	}
 	if (num_parse(arg, lo, hi, &n, &why) == -1)
-		return usage_error("invalid --%s '%s' (%lld to %lld)",
-		    long_name(c), arg, lo, hi);
+		return usage_error("invalid %s '%s' (%lld to %lld)",
+		    option_name(c), arg, lo, hi);
 	*(nice ? &o->nice : &o->oom_score_adj) = (int)n;
 	*(nice ? &o->nice_arg : &o->oom_score_adj_arg) = arg;
 	return 0;
@@ -416,6 +317,11 @@ take_option(struct options *o, int c, char *arg)
 	case 'q':
 		o->quiet = true;
 		break;
+	case 'r':
+	case OPT_RESTART:
+	case OPT_RESTART_DELAY:
+	case OPT_RESTART_LIMIT:
+		return parse_restart(o, c, arg);
 	case 't':
 		if (num_seconds(arg, TIMEOUT_MAX, &o->timeout) == -1)
 			return usage_error("invalid timeout '%s' (seconds, 0 "
@@ -432,7 +338,7 @@ take_option(struct options *o, int c, char *arg)
 		o->version = true;
 		break;
 	case 'w':
-		return parse_wait(o, arg);
+		return waitspec_parse(o, arg);
 	case OPT_CLEAR_ENV:
 		o->clear_env = true;
 		break;
@@ -451,6 +357,10 @@ take_option(struct options *o, int c, char *arg)
 			    "used together");
 		o->mode = mode_of(c);
 		break;
+	case OPT_LOG_KEEP:
+	case OPT_LOG_SIZE:
+	case OPT_TIMESTAMPS:
+		return parse_relay(o, c, arg);
 	case OPT_TRUNCATE:
 		o->truncate = true;
 		break;
@@ -512,8 +422,8 @@ check_control(const struct options *o, const struct seen *seen, int argc,
 	    o->mode == MODE_STATUS ? "--status" : "--signal";
 
 	if (seen->start_only != 0)
-		return usage_error("option '--%s' cannot be used with %s",
-		    long_name(seen->start_only), verb);
+		return usage_error("option '%s' cannot be used with %s",
+		    option_name(seen->start_only), verb);
 	if (o->pidfile == NULL)
 		return usage_error("%s needs --pidfile", verb);
 	if (optind < argc)
@@ -522,51 +432,22 @@ check_control(const struct options *o, const struct seen *seen, int argc,
 	return 0;
 }
 
-static bool
-has_keep_fd(const struct options *o, int fd)
-{
-	size_t i;
-
-	for (i = 0; i < o->nkeep; i++)
-		if (o->keep[i] == fd)
-			return true;
-	return false;
-}
-
-static int
-check_waits(const struct options *o)
-{
-	size_t i, j;
-
-	if (o->nwait > 0 && o->forks == FORKS_NONE)
-		return usage_error("--wait cannot be used with --foreground");
-	for (i = 0; i < o->nwait; i++) {
-		const struct wait_spec *w = &o->wait[i];
-
-		if (w->kind == WAIT_LOG && o->out == NULL && o->err == NULL)
-			return usage_error("--wait '%s' needs --stdout or "
-			    "--stderr", w->given);
-		if (w->kind != WAIT_FD)
-			continue;
-		if (has_keep_fd(o, w->fd))
-			return usage_error("descriptor %d cannot be both "
-			    "--keep-fd and --wait '%s'", w->fd, w->given);
-		for (j = 0; j < i; j++)
-			if (o->wait[j].kind == WAIT_FD &&
-			    o->wait[j].fd == w->fd)
-				return usage_error("--wait '%s' given twice",
-				    w->given);
-	}
-	return 0;
-}
-
 static int
 check_start(const struct options *o, int argc)
 {
 	int rc;
 
-	if ((rc = check_waits(o)) != 0)
+	if ((rc = waitspec_check(o)) != 0)
 		return rc;
+	if (o->restart_tuned != NULL && o->restart.when == RESTART_NEVER)
+		return usage_error("option '%s' needs --restart or -r",
+		    o->restart_tuned);
+	if (o->log_keep_given && o->log_size == 0)
+		return usage_error("option '--log-keep' needs --log-size");
+	if ((o->timestamps || o->log_size > 0) && o->out == NULL &&
+	    o->err == NULL)
+		return usage_error("option '%s' needs --stdout or --stderr",
+		    o->timestamps ? "--timestamps" : "--log-size");
 	if (o->user != NULL && (rc = check_user_form(o->user)) != 0)
 		return rc;
 	if (optind >= argc)
@@ -601,6 +482,10 @@ options_parse(struct options *o, int argc, char *argv[])
 	o->umask = 022;
 	o->forks = FORKS_TWO;
 	o->signal = SIGTERM;
+	o->restart.min_ms = RESTART_MIN_DEFAULT_MS;
+	o->restart.max_ms = RESTART_MAX_DEFAULT_MS;
+	o->restart.limit = -1;
+	o->log_keep = LOG_KEEP_DEFAULT;
 	/* Each -E, -w, --keep-fd or --rlimit takes a word: argc bounds them. */
 	o->env = calloc((size_t)argc, sizeof(*o->env));
 	o->keep = calloc((size_t)argc, sizeof(*o->keep));
@@ -635,6 +520,8 @@ options_parse(struct options *o, int argc, char *argv[])
 	if (rc != 0)
 		return rc;
 	default_timeout(o);
+	o->relay = o->timestamps || o->log_size > 0;
+	o->supervise = o->restart.when != RESTART_NEVER || o->relay;
 	o->argv = argv + optind;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "resource.h"
+#include "restart.h"
 
 enum forks {
 	FORKS_NONE = 0,		/* -f: set up in place and exec */
@@ -43,6 +44,10 @@ struct wait_spec {
 	regex_t re;		/* WAIT_LOG */
 };
 
+#define LOG_SIZE_MIN		4096	/* --log-size: at least a page */
+#define LOG_KEEP_DEFAULT	5
+#define LOG_KEEP_MAX		1000
+
 struct options {
 	enum mode mode;
 	const char *pidfile;	/* -p, as given */
@@ -67,6 +72,14 @@ struct options {
 	int nice;
 	const char *oom_score_adj_arg;	/* --oom-score-adj as given, or NULL */
 	int oom_score_adj;
+	struct restart_policy restart;	/* -r, --restart, --restart-... */
+	bool supervise;		/* a resident supervisor runs COMMAND */
+	bool relay;		/* it copies COMMAND's output into -o, -e */
+	bool timestamps;	/* --timestamps */
+	unsigned long long log_size;	/* --log-size; 0: no rotation */
+	unsigned log_keep;	/* --log-keep */
+	bool log_keep_given;
+	const char *restart_tuned;	/* "--restart-delay" or "-limit" given */
 	int signal;		/* --signal (0 checks only); SIGTERM by default */
 	bool signal_given;
 	bool quiet;		/* -q: "already running" and "not running" */

@@ -173,6 +173,10 @@ proc_find_child(pid_t parent, const char *comm)
 	while (found == 0 && fscanf(f, "%ld", &child) == 1) {
 		FILE *c;
 
+		if (comm == NULL) {
+			found = (pid_t)child;
+			break;
+		}
 		snprintf(path, sizeof(path), "/proc/%ld/comm", child);
 		if ((c = fopen(path, "re")) == NULL)
 			continue;
@@ -184,6 +188,17 @@ proc_find_child(pid_t parent, const char *comm)
 	}
 	fclose(f);
 	return found;
+}
+
+bool
+proc_same_program(pid_t pid)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/%ld/exe", (long)pid);
+	return stat(path, &a) == 0 && stat("/proc/self/exe", &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 bool

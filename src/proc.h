@@ -38,7 +38,13 @@ size_t proc_lockers(dev_t dev, ino_t ino, pid_t *pids, size_t max);
 /* pid has a descriptor that holds a lock on the file dev:ino. */
 bool proc_holds_lock(pid_t pid, dev_t dev, ino_t ino);
 
-/* A child of parent whose command name is comm, or 0. */
+/* A child of parent whose command name is comm (any, if NULL), or 0. */
 pid_t proc_find_child(pid_t parent, const char *comm);
+
+/*
+ * Whether pid runs this very program file: a daemon that is daemonize
+ * itself is a supervisor (supervise.h).
+ */
+bool proc_same_program(pid_t pid);
 
 #endif

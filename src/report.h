@@ -48,6 +48,11 @@ enum step {
 	STEP_EXEC,
 	STEP_EXECUTING,		/* not a failure: the exec comes next */
 	STEP_DETACHED,		/* not a failure: set-up runs as pid */
+	/*
+	 * Not a failure: a supervisor's first run (pid) ended while the
+	 * caller still watched it; err holds its wait(2) status.
+	 */
+	STEP_RUN_ENDED,
 };
 
 struct verdict {

@@ -297,6 +297,15 @@ open_logs(struct launch *l)
 	}
 }
 
+void
+setup_logs(struct launch *l)
+{
+	mode_t mask = umask(l->opt->umask);
+
+	open_logs(l);
+	umask(mask);
+}
+
 static void
 move_fd(struct launch *l, int from, int to)
 {
@@ -356,7 +365,7 @@ truncate_file(int fd)
 static void
 truncate_logs(struct launch *l)
 {
-	if (!l->opt->truncate || !command_runnable(l->path))
+	if (!l->opt->truncate || l->truncated || !command_runnable(l->path))
 		return;
 	if (l->out != NULL && truncate_file(STDOUT_FILENO) == -1)
 		fail(l, STEP_STDOUT_TRUNCATE, errno);

@@ -52,6 +52,12 @@
 /* Lock the pidfile and lockfile, and write this process's pid. */
 void setup_claim(struct launch *l);
 
+/*
+ * A supervisor, once: open -o and -e (with the --umask), for every run and
+ * for its own lines. Fails as setup_claim() does.
+ */
+void setup_logs(struct launch *l);
+
 /* Set up this process for COMMAND, and exec it. */
 void setup_exec(struct launch *l) __attribute__((noreturn));
 

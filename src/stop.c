@@ -44,7 +44,7 @@ send_to(const struct target *t, int sig)
 {
 	int rc = 0;
 
-	if (t->pgid > 0)
+	if (t->pgid > 0 && (!t->forwards || sig == SIGKILL))
 		(void)kill(-t->pgid, sig);
 	if (t->pidfd >= 0)
 		rc = pidfd_send_signal(t->pidfd, sig, NULL, 0);
@@ -199,7 +199,7 @@ stop_lockers_plan(const char *path, pid_t parent, const struct stop_plan *p)
 
 	for (round = 0; round < LOCKER_ROUNDS && rc == 0; round++) {
 		pid_t pid = find_locker(path, parent);
-		struct target t = { pid, -1, 0, parent > 0, false, false };
+		struct target t = { pid, -1, 0, parent > 0, false, false, false };
 
 		if (pid == 0)
 			return 0;

@@ -14,6 +14,11 @@ struct target {
 	int pidfd;		/* for pid, or -1 */
 	pid_t pgid;		/* its process group, or 0: the pid alone */
 	bool reap;		/* we are its (sub)reaper: reap what dies */
+	/*
+	 * A supervisor forwards the first signal to its command itself:
+	 * only SIGKILL goes to the group, so the command gets it once.
+	 */
+	bool forwards;
 	/* Set by stop_target(): what was left for SIGKILL. */
 	bool killed;		/* the daemon itself */
 	bool killed_group;	/* members of its group (the daemon or not) */

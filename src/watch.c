@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exitcodes.h"
 #include "lock.h"
 #include "loop.h"
@@ -197,10 +198,17 @@ note_record(struct watch *w, const struct verdict *v)
 		w->side = v->pid;
 		return;
 	}
+	if (v->step == STEP_RUN_ENDED) {
+		w->run_ended = true;
+		w->run_status = v->err;
+		return;
+	}
 	w->last = *v;
 	w->any = true;
 	if (v->step == STEP_EXECUTING)
 		w->daemon = v->pid;
+	if (v->step == STEP_EXECUTING && w->l->opt->supervise)
+		w->settled = true;
 }
 
 /* The records waiting on the verdict pipe; false at end of file. */
@@ -221,7 +229,7 @@ read_records(struct watch *w)
 	/* Records are written whole: a part means the writer was cut off. */
 	if ((size_t)n % sizeof(v[0]) != 0)
 		w->cut = true;
-	return true;
+	return !w->settled || w->cut;
 }
 
 /*
@@ -233,9 +241,15 @@ verdict(struct watch *w)
 {
 	int status = 0;
 
-	close(w->report_fd);
-	w->report_fd = -1;
-	if (w->daemon != w->child || !w->any || w->cut ||
+	/* A supervisor learns from its end that we are done: keep it. */
+	if (!w->settled) {
+		close(w->report_fd);
+		w->report_fd = -1;
+	}
+	/* With -1, the first child is the supervisor, which stays. */
+	if (w->settled && w->l->opt->forks == FORKS_ONE) {
+		w->child_reaped = true;
+	} else if (w->daemon != w->child || !w->any || w->cut ||
 	    w->last.step != STEP_EXECUTING) {
 		status = reap(w->child);
 		w->child_reaped = true;
@@ -247,15 +261,39 @@ verdict(struct watch *w)
 	return 0;
 }
 
+/*
+ * How the daemon ended: 0 with *status, or -1. A supervised run is its
+ * supervisor's child: that one tells, over the verdict pipe.
+ */
+static int
+end_status(struct watch *w, int *status)
+{
+	struct pollfd p = { .fd = w->report_fd, .events = POLLIN };
+	long long until = clock_ms() + SIDE_WAIT_MS, now;
+	int r;
+
+	if (!w->settled) {
+		while ((r = waitpid(w->daemon, status, 0)) == -1 &&
+		    errno == EINTR)
+			;
+		return r == -1 ? -1 : 0;
+	}
+	while (!w->run_ended && (now = clock_ms()) < until &&
+	    poll(&p, 1, (int)(until - now)) >= 0)
+		if (p.revents != 0 && !read_records(w) && !w->run_ended)
+			break;
+	*status = w->run_status;
+	return w->run_ended ? 0 : -1;
+}
+
 /* The daemon ended before it was ready: say how, and its last words. */
 static int
 ended(struct watch *w)
 {
 	const char *cmd = w->l->opt->argv[0];
-	int status, r;
+	int status = 0, r;
 
-	while ((r = waitpid(w->daemon, &status, 0)) == -1 && errno == EINTR)
-		;
+	r = end_status(w, &status);
 	tail_take(&w->tail);
 	if (r == -1)
 		msg("'%s' ended before it was ready", cmd);

@@ -31,6 +31,14 @@ struct watch {
 	int pidfd;		/* for daemon, with --wait */
 	bool executed;		/* the verdict said the command runs */
 	bool lock_existed;	/* the lockfile was there before the fork */
+	/*
+	 * Supervised: the supervisor keeps its end of the pipe open until we
+	 * exit, so its record of the exec settles the start, and it tells us
+	 * how the first run ended (that run is its child, not ours).
+	 */
+	bool settled;
+	bool run_ended;
+	int run_status;
 	struct tail tail;	/* with --wait: its log as it was before */
 	struct loop loop;
 	int deadline_src;	/* the loop's sources whose time changes */

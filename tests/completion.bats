@@ -147,6 +147,27 @@ assert_words() {
 	assert_output ""
 }
 
+@test "bash: the values of --restart, nothing for its numbers" {
+	run complete_bash 'daemonize --restart '
+	assert_words always on-failure
+	run complete_bash 'daemonize -p x.pid --restart=on'
+	assert_output on-failure
+	run complete_bash 'daemonize --restart-d'
+	assert_output --restart-delay
+	run complete_bash 'daemonize -r --restart-delay '
+	assert_output ""
+	run complete_bash 'daemonize -r --restart-limit=1'
+	assert_output ""
+	# Each takes its word: the command comes after.
+	run complete_bash 'daemonize --restart always --restart-limit 3 dz-fake-c'
+	assert_output dz-fake-cmd
+	run complete_bash 'daemonize -rp x.pid dz-fake-c'
+	assert_output dz-fake-cmd
+	# Start options: not offered with --stop.
+	run complete_bash 'daemonize --stop --res'
+	assert_output ""
+}
+
 @test "bash: the command, then its own completion" {
 	run complete_bash 'daemonize -p x.pid dz-fake-c'
 	assert_output dz-fake-cmd
@@ -212,6 +233,12 @@ assert_words() {
 	assert_words file1 file2
 	run complete_zsh 'daemonize --rlimit s'
 	assert_words sigpending stack
+	run complete_zsh 'daemonize --restart '
+	assert_words always on-failure
+	run complete_zsh 'daemonize -p x.pid --restart=al'
+	assert_output always
+	run complete_zsh 'daemonize -r --restart-limit 3 dz-fake-c'
+	assert_output dz-fake-cmd
 }
 
 @test "zsh: the command, then its own completion" {
@@ -272,6 +299,14 @@ assert_words() {
 	assert_words file1 file2
 	run complete_fish 'daemonize --rlimit s'
 	assert_words sigpending= stack=
+	run complete_fish 'daemonize --restart '
+	assert_words always on-failure
+	run complete_fish 'daemonize -p x.pid --restart=al'
+	assert_output --restart=always
+	run complete_fish 'daemonize -r --restart-limit 3 dz-fake-c'
+	assert_output dz-fake-cmd
+	run complete_fish 'daemonize --stop --res'
+	assert_output ""
 }
 
 @test "fish: the command, then its own completion" {

@@ -7,6 +7,13 @@ load helper
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 MAN=$ROOT/man/daemonize.1
 
+# Every option of --help in its order: the long name, or the short one
+# where there is no long one.
+help_order() {
+	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]]), (--[a-z-]+).*/\2/p
+	    s/^  (-[[:alnum:]]) .*/\1/p; s/^      (--[a-z-]+).*/\1/p'
+}
+
 # The options the manual's option list defines: its ".It Fl" lines, where
 # ".Fl \-stop" is --stop.
 man_long() {
@@ -15,7 +22,7 @@ man_long() {
 }
 
 man_short() {
-	sed -nE 's/^\.It Fl ([[:alnum:]]) ,.*/-\1/p' "$MAN" | LC_ALL=C sort
+	sed -nE 's/^\.It Fl ([[:alnum:]])( ,.*)?$/-\1/p' "$MAN" | LC_ALL=C sort
 }
 
 # The rows of the README's option table: "| -x | --long | ARG | meaning |".
@@ -25,7 +32,7 @@ readme_long() {
 }
 
 readme_short() {
-	sed -nE 's/^\| (-[[:alnum:]]) \| --[a-z-]+ \|.*/\1/p' "$ROOT/README.md" |
+	sed -nE 's/^\| (-[[:alnum:]]) \| (--[a-z-]+ )?\|.*/\1/p' "$ROOT/README.md" |
 	    LC_ALL=C sort
 }
 
@@ -35,6 +42,11 @@ readme_short() {
 	assert_line --pidfile
 	run help_short
 	assert_line -p
+	# A short option without a long one counts too.
+	assert_line -r
+	run help_order
+	assert_line --index 0 --single-fork
+	assert_line -r
 }
 
 @test "the manual lints clean" {
@@ -50,8 +62,8 @@ readme_short() {
 
 @test "the manual's options come in the order of --help" {
 	assert_equal "$(sed -n 's/\\-/-/g; s/^\.It Fl \(.\) , Fl \(-[a-z-]*\).*/-\2/p
-	    s/^\.It Fl \(-[a-z-]*\).*/-\1/p' "$MAN")" \
-	    "$("$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]], |    )(--[a-z-]+).*/\2/p')"
+	    s/^\.It Fl \([[:alnum:]]\)$/-\1/p
+	    s/^\.It Fl \(-[a-z-]*\).*/-\1/p' "$MAN")" "$(help_order)"
 }
 
 @test "the README's option table has every option of --help, and no other" {
@@ -72,7 +84,7 @@ readme_short() {
 @test "the manual's SYNOPSIS has the four forms of --help" {
 	run sh -c 'mandoc -Tascii "$1" | col -b | sed -n "/^SYNOPSIS/,/^DESCRIPTION/p"' \
 	    sh "$MAN"
-	assert_line --regexp '^     daemonize \[-12afqv\] .*'
+	assert_line --regexp '^     daemonize \[-12afqrv\] .*'
 	assert_line --regexp '^     daemonize --stop -p file \[-v\] \[--signal sig\] \[-t secs\]$'
 	assert_line --regexp '^     daemonize --status -p file \[-v\]$'
 	assert_line --regexp '^     daemonize --signal sig -p file \[-qv\]$'
@@ -117,6 +129,9 @@ readme_short() {
 -w log:x true|daemonize: --wait 'log:x' needs --stdout or --stderr
 --nice 20 true|daemonize: invalid --nice '20' (-20 to 19)
 --rlimit nofile=10:5 true|daemonize: invalid --rlimit 'nofile=10:5': the soft limit is above the hard one
+--restart-delay 1 true|daemonize: option '--restart-delay' needs --restart or -r
+--restart never true|daemonize: invalid --restart 'never' (want on-failure or always)
+-r --restart-delay 5:1 true|daemonize: invalid --restart-delay '5:1' (want MIN[:MAX] in seconds, MIN no more than MAX)
 EOF_CASES
 }
 

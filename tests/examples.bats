@@ -92,6 +92,45 @@ http_body() {
 	init stop
 }
 
+# A server the supervisor sup runs that is not old, serving: its pid.
+new_server() {
+	local pid
+	pid=$(child_of "$1") && [ "$pid" != "$2" ] && alive "$pid" &&
+	    [ "$(http_body /hello.txt)" = "hello $(tag)" ] && echo "$pid"
+}
+
+@test "init script: with RESTART, a server that crashes is started again" {
+	export RESTART=on-failure RESTART_DELAY=0.1:5
+	run --separate-stderr init start
+	assert_success
+	assert_equal "$stderr" ""
+	sup=$(pid_in web.pid)
+	track "$sup"
+	old=$(child_of "$sup")
+	track "$old"
+	assert_equal "$(<"/proc/$old/comm")" python3
+	run init status
+	assert_success
+	assert_output "running as pid $sup (supervising pid $old)"
+
+	kill -KILL "$old"
+	new=$(poll new_server "$sup" "$old")
+	track "$new"
+	assert_equal "$(pid_in web.pid)" "$sup"
+	run grep -F daemonize: web.log
+	assert_output "daemonize: '$PYTHON' killed by signal 9; restarting in 0.1 s"
+
+	# stop ends the supervision: the server and the supervisor go.
+	run init stop
+	assert_success
+	assert_output ""
+	assert dead "$sup"
+	assert dead "$new"
+	assert_file_not_exists web.pid
+	run init status
+	assert_failure 3
+}
+
 @test "init script: failures map to LSB exit codes" {
 	# Not installed: the server's interpreter is missing.
 	PYTHON=$BATS_TEST_TMPDIR/no-python run init start

@@ -299,9 +299,10 @@ help_long() {
 	    sed -nE 's/^  (-[[:alnum:]], |    )(--[a-z-]+).*/\2/p' | LC_ALL=C sort
 }
 
-# The short options --help lists, one a line, sorted.
+# The short options --help lists, with or without a long one ("-r" has
+# none), one a line, sorted.
 help_short() {
-	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]]),.*/\1/p' |
+	"$DAEMONIZE" --help | sed -nE 's/^  (-[[:alnum:]])[, ].*/\1/p' |
 	    LC_ALL=C sort
 }
 
