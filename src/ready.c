@@ -27,6 +27,7 @@
 #include "path.h"
 #include "proc.h"
 #include "ready.h"
+#include "stamp.h"
 
 #define PROBE_FIRST_MS	1
 #define PROBE_MAX_MS	5		/* readiness noticed within this */
@@ -355,11 +356,19 @@ arm_log(struct ready *r, struct ready_src *s)
 	for (i = 0; i < LOG_FILES_MAX; i++) {
 		if (given[i] == NULL || (i == 1 && shared))
 			continue;
-		if (open_log(r, &s->log[i], (int)i + 1, r->log_start[i]) == 0)
-			continue;
-		/* Gone already: the watch notices its exit. */
-		if (errno == ENOENT)
-			continue;
+		/*
+		 * Relayed (--timestamps, --log-size), the command's stdout and
+		 * stderr are pipes, and the supervisor writes the file: it is
+		 * found by its name, as when the daemon is not ours to look into.
+		 */
+		if (!l->opt->relay) {
+			if (open_log(r, &s->log[i], (int)i + 1,
+			    r->log_start[i]) == 0)
+				continue;
+			/* Gone already: the watch notices its exit. */
+			if (errno == ENOENT)
+				continue;
+		}
 		/* Not ours to look into (it made itself non-dumpable). */
 		s->log[i].fd = open(i == 0 ? l->out : l->err, O_RDONLY |
 		    O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -542,10 +551,13 @@ fd_update(struct ready *r, struct ready_src *s, const struct pollfd *p)
 	}
 }
 
-/* Match the complete lines in buf; keep a partial last line. */
+/*
+ * Match the complete lines in buf; keep a partial last line. A stamped
+ * line (--timestamps) is matched without its stamp.
+ */
 static bool
 log_lines(struct ready_src *s, struct log_reader *lr, const char *buf,
-    size_t len)
+    size_t len, bool stamped)
 {
 	const char *nl;
 
@@ -569,8 +581,12 @@ log_lines(struct ready_src *s, struct log_reader *lr, const char *buf,
 			lr->skipping = true;
 		}
 		if (whole) {
+			size_t skip = stamped && !lr->skipping ?
+			    stamp_prefix(lr->line, lr->len) : 0;
+
 			if (!lr->skipping && strlen(lr->line) == lr->len &&
-			    regexec(&s->spec->re, lr->line, 0, NULL, 0) == 0)
+			    regexec(&s->spec->re, lr->line + skip, 0, NULL,
+			    0) == 0)
 				return true;
 			lr->len = 0;
 			lr->skipping = false;
@@ -583,7 +599,7 @@ log_lines(struct ready_src *s, struct log_reader *lr, const char *buf,
 }
 
 static bool
-log_read(struct ready_src *s, struct log_reader *lr)
+log_read(struct ready_src *s, struct log_reader *lr, bool stamped)
 {
 	char buf[4096];
 	struct stat st;
@@ -593,14 +609,15 @@ log_read(struct ready_src *s, struct log_reader *lr)
 		lr->offset = 0;		/* truncated since */
 	while ((n = pread(lr->fd, buf, sizeof(buf), lr->offset)) > 0) {
 		lr->offset += n;
-		if (log_lines(s, lr, buf, (size_t)n))
+		if (log_lines(s, lr, buf, (size_t)n, stamped))
 			return true;
 	}
 	return false;
 }
 
 static void
-log_update(struct ready_src *s, const struct pollfd *p, long long now)
+log_update(struct ready_src *s, const struct pollfd *p, long long now,
+    bool stamped)
 {
 	size_t i;
 
@@ -616,7 +633,7 @@ log_update(struct ready_src *s, const struct pollfd *p, long long now)
 	}
 	s->fresh = false;
 	for (i = 0; i < LOG_FILES_MAX && !s->met; i++)
-		if (s->log[i].fd >= 0 && log_read(s, &s->log[i]))
+		if (s->log[i].fd >= 0 && log_read(s, &s->log[i], stamped))
 			s->met = true;
 	if (s->fd < 0 && !s->met)
 		probe_later(s, now);
@@ -801,7 +818,7 @@ ready_update(struct ready *r, const struct pollfd *p, long long now,
 			path_update(s, now);
 			break;
 		case WAIT_LOG:
-			log_update(s, p, now);
+			log_update(s, p, now, r->l->opt->timestamps);
 			break;
 		}
 	}
