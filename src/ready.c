@@ -351,6 +351,11 @@ arm_log(struct ready *r, struct ready_src *s)
 	const char *given[LOG_FILES_MAX] = { l->opt->out, l->opt->err };
 	bool shared = l->out != NULL && l->err != NULL &&
 	    strcmp(l->out, l->err) == 0;
+	/*
+	 * By name, a link is followed only where no other user could have
+	 * put it there since: the supervisor of a relayed log without -u.
+	 */
+	int nofollow = l->opt->relay && l->opt->user == NULL ? 0 : O_NOFOLLOW;
 	size_t i;
 
 	for (i = 0; i < LOG_FILES_MAX; i++) {
@@ -371,7 +376,7 @@ arm_log(struct ready *r, struct ready_src *s)
 		}
 		/* Not ours to look into (it made itself non-dumpable). */
 		s->log[i].fd = open(i == 0 ? l->out : l->err, O_RDONLY |
-		    O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		    nofollow | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (s->log[i].fd == -1) {
 			msg("cannot read log file '%s': %s", given[i],
 			    strerror(errno));

@@ -641,6 +641,13 @@ write_cmd() {
 	assert_success
 	holds f.log $'ready\nstarting\nready\n'
 	dz --stop -p d.pid
+	# Through a symbolic link (no -u: nobody else could have put it there).
+	ln -s f.log link.log
+	run here -p d.pid --log-size 1M -o link.log -w 'log:^up$' -t 10 \
+	    sh -c 'sleep 0.2; echo up; exec sleep 60'
+	assert_success
+	assert_equal "$(tail -n 1 f.log)" up
+	dz --stop -p d.pid
 }
 
 @test "a first run that ends before it is ready shows its last lines as they are in the file, stamps included" {
