@@ -149,7 +149,8 @@ bench: daemonize $(BENCH_PROGS) $(RELAY_DRV)
 	N="$(N)" ROUNDS="$(ROUNDS)" bench/run
 	ROUNDS="$(ROUNDS)" bench/relay
 
-# The output relay's throughput alone (also the last part of bench).
+# The output relay's throughput, daemonize -f --timestamps/--log-size
+# against cat and the loggers people use (also the last part of bench).
 bench-relay: daemonize $(RELAY_DRV)
 	ROUNDS="$(ROUNDS)" bench/relay
 

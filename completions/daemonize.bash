@@ -8,8 +8,9 @@ _daemonize_takes_next()
 {
     local word=$1 c name
     local -a long=(--chdir --stderr --env --lockfile --umask --stdout
-        --pidfile --timeout --user --wait --keep-fd --nice --oom-score-adj
-        --restart --restart-delay --restart-limit --rlimit --signal)
+        --pidfile --timeout --user --wait --keep-fd --log-keep --log-size
+        --nice --oom-score-adj --restart --restart-delay --restart-limit
+        --rlimit --signal)
 
     case $word in
     --*=*)
@@ -19,7 +20,7 @@ _daemonize_takes_next()
         _dz_opt=
         for name in "${long[@]}" --single-fork --double-fork --append \
             --foreground --help --quiet --verbose --version --clear-env \
-            --status --stop --truncate; do
+            --status --stop --timestamps --truncate; do
             [[ $name == "$word" ]] && { _dz_opt=$name; break; }
             [[ $name == "$word"* ]] || continue
             [[ $_dz_opt ]] && return 1      # ambiguous
@@ -174,8 +175,8 @@ _daemonize()
     --restart)
         COMPREPLY=($(compgen -W 'on-failure always' -- "$cur"))
         ;;
-    -m | --umask | -t | --timeout | --keep-fd | --nice | --oom-score-adj | \
-        --restart-delay | --restart-limit)
+    -m | --umask | -t | --timeout | --keep-fd | --log-keep | --log-size | \
+        --nice | --oom-score-adj | --restart-delay | --restart-limit)
         ;;  # numbers: nothing to offer
     *)
         if [[ $cur == -* ]]; then
@@ -188,9 +189,10 @@ _daemonize()
                 --single-fork --double-fork --append --chdir --stderr --env
                 --foreground --help --lockfile --umask --stdout --pidfile
                 --quiet --timeout --user --verbose --version --wait
-                --clear-env --keep-fd --nice --oom-score-adj --restart
-                --restart-delay --restart-limit --rlimit --signal --status
-                --stop --truncate' ;;
+                --clear-env --keep-fd --log-keep --log-size --nice
+                --oom-score-adj --restart --restart-delay --restart-limit
+                --rlimit --signal --status --stop --timestamps
+                --truncate' ;;
             esac
             COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         elif [[ $mode == start ]]; then

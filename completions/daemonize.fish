@@ -5,8 +5,9 @@
 set -g __fish_daemonize_spec 1/single-fork 2/double-fork a/append c/chdir= \
     e/stderr= E/env=+ f/foreground h/help l/lockfile= m/umask= o/stdout= \
     p/pidfile= q/quiet t/timeout= u/user= v/verbose V/version w/wait=+ \
-    r clear-env keep-fd=+ nice= oom-score-adj= restart= restart-delay= \
-    restart-limit= rlimit=+ signal= status stop truncate
+    r clear-env keep-fd=+ log-keep= log-size= nice= oom-score-adj= restart= \
+    restart-delay= restart-limit= rlimit=+ signal= status stop timestamps \
+    truncate
 
 # The words typed so far, from the command on, when there is one: options
 # stop at the first non-option, as argparse -s does.
@@ -114,6 +115,8 @@ complete -c daemonize $start -s V -l version -d 'Show the version'
 complete -c daemonize $start -s w -l wait -x -a '(__fish_daemonize_wait)' -d 'Return once COMMAND is ready'
 complete -c daemonize $start -l clear-env -d 'Start COMMAND with an empty environment'
 complete -c daemonize $start -l keep-fd -x -d 'Leave descriptor N open in COMMAND'
+complete -c daemonize $start -l log-keep -x -d 'Rotated log files kept (default 5)'
+complete -c daemonize $start -l log-size -x -d 'Supervise, and rotate a log file before it exceeds SIZE bytes (k, M, G)'
 complete -c daemonize $start -l nice -x -d "Add N (-20 to 19) to COMMAND's niceness"
 complete -c daemonize $start -l oom-score-adj -x -d "Set COMMAND's oom_score_adj (-1000 to 1000)"
 complete -c daemonize $start -l restart -x -a 'on-failure\t"After a non-zero status or an unclean signal" always\t"After any end"' -d 'Supervise: restart COMMAND when it ends'
@@ -123,6 +126,7 @@ complete -c daemonize $start -l rlimit -x -a '(__fish_daemonize_rlimit)' -d 'Set
 complete -c daemonize -n '__fish_daemonize_mode start stop' -l signal -x -a '(__fish_daemonize_signals)' -d 'Send SIG (0 checks only); with --stop, stop with it'
 complete -c daemonize $start -l status -d 'Tell whether the daemon in PIDFILE runs'
 complete -c daemonize -n '__fish_daemonize_mode start signal' -l stop -d 'Stop the daemon in PIDFILE'
+complete -c daemonize $start -l timestamps -d 'Supervise, and prefix each log line with the local time'
 complete -c daemonize $start -l truncate -d 'Truncate log files instead of appending'
 
 # The command, then its own arguments as fish completes them; none after

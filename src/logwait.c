@@ -13,6 +13,7 @@
 
 #include "logwait.h"
 #include "msg.h"
+#include "stamp.h"
 
 #define LINE_MAX_LEN	65536		/* longer log lines cannot match */
 
@@ -86,18 +87,28 @@ logwait_arm(struct logwait *lw, const struct log_files *f, pid_t pid)
 	    strcmp(f->path[0], f->path[1]) == 0;
 	size_t i;
 
+	/*
+	 * By name, a link is followed only where no other user could have
+	 * put it there since: a relayed log without -u.
+	 */
+	int nofollow = f->relayed && !f->as_user ? 0 : O_NOFOLLOW;
+
+	lw->stamped = f->stamped;
 	for (i = 0; i < LOG_FILES_MAX; i++) {
 		struct log_reader *rd = &lw->rd[i];
 
 		if (f->given[i] == NULL || (i == 1 && shared))
 			continue;
-		if (open_own(rd, pid, (int)i + 1, lw->start[i]) == 0)
-			continue;
-		/* Gone already: the watch notices its exit. */
-		if (errno == ENOENT)
-			continue;
-		/* Not ours to look into (it made itself non-dumpable). */
-		rd->fd = open(f->path[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+		/* Relayed, the command's stdout and stderr are pipes. */
+		if (!f->relayed) {
+			if (open_own(rd, pid, (int)i + 1, lw->start[i]) == 0)
+				continue;
+			/* Gone already: the watch notices its exit. */
+			if (errno == ENOENT)
+				continue;
+		}
+		/* By name: relayed, or not ours to look into. */
+		rd->fd = open(f->path[i], O_RDONLY | nofollow | O_CLOEXEC |
 		    O_NOCTTY | O_NONBLOCK);
 		if (rd->fd == -1) {
 			msg("cannot read log file '%s': %s", f->given[i],
@@ -130,10 +141,13 @@ keep(struct log_reader *rd, const char *buf, size_t take)
 	return true;
 }
 
-/* Match the complete lines in buf; keep a partial last line. */
+/*
+ * Match the complete lines in buf; keep a partial last line. A stamped
+ * line (--timestamps) is matched without its stamp.
+ */
 static bool
-match_lines(const regex_t *re, struct log_reader *rd, const char *buf,
-    size_t len)
+match_lines(const struct logwait *lw, struct log_reader *rd,
+    const char *buf, size_t len)
 {
 	while (len > 0) {
 		const char *nl = memchr(buf, '\n', len);
@@ -143,9 +157,13 @@ match_lines(const regex_t *re, struct log_reader *rd, const char *buf,
 			return false;
 		if (nl != NULL) {
 			/* A line with a NUL byte in it cannot be matched. */
+			size_t skip = lw->stamped && !rd->skipping &&
+			    rd->line != NULL ? stamp_prefix(rd->line, rd->len) :
+			    0;
+
 			if (!rd->skipping && rd->line != NULL &&
 			    strlen(rd->line) == rd->len &&
-			    regexec(re, rd->line, 0, NULL, 0) == 0)
+			    regexec(lw->re, rd->line + skip, 0, NULL, 0) == 0)
 				return true;
 			rd->len = 0;
 			rd->skipping = false;
@@ -158,7 +176,7 @@ match_lines(const regex_t *re, struct log_reader *rd, const char *buf,
 }
 
 static bool
-read_log(const regex_t *re, struct log_reader *rd)
+read_log(const struct logwait *lw, struct log_reader *rd)
 {
 	char buf[4096];
 	struct stat st;
@@ -168,7 +186,7 @@ read_log(const regex_t *re, struct log_reader *rd)
 		rd->offset = 0;		/* truncated since */
 	while ((n = pread(rd->fd, buf, sizeof(buf), rd->offset)) > 0) {
 		rd->offset += n;
-		if (match_lines(re, rd, buf, (size_t)n))
+		if (match_lines(lw, rd, buf, (size_t)n))
 			return true;
 	}
 	return false;
@@ -187,7 +205,7 @@ logwait_update(struct logwait *lw, bool woken)
 			;
 	lw->fresh = false;
 	for (i = 0; i < LOG_FILES_MAX; i++)
-		if (lw->rd[i].fd >= 0 && read_log(lw->re, &lw->rd[i]))
+		if (lw->rd[i].fd >= 0 && read_log(lw, &lw->rd[i]))
 			return true;
 	return false;
 }

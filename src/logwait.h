@@ -24,10 +24,19 @@ struct log_files {
 	const char *given[LOG_FILES_MAX];	/* as given, for messages */
 	const char *path[LOG_FILES_MAX];	/* absolute, or NULL */
 	bool truncate;				/* --truncate */
+	/*
+	 * --timestamps or --log-size: the supervisor writes the files (the
+	 * command's stdout and stderr are pipes), and with --timestamps each
+	 * line starts with a stamp, which a match leaves out.
+	 */
+	bool relayed;
+	bool stamped;
+	bool as_user;				/* -u */
 };
 
 struct logwait {
 	const regex_t *re;
+	bool stamped;
 	struct log_reader rd[LOG_FILES_MAX];
 	off_t start[LOG_FILES_MAX];	/* where the files ended */
 	int inotify;		/* woken by writes; -1: probe instead */

@@ -233,6 +233,9 @@ log_files(const struct launch *l, struct log_files *f)
 	f->path[0] = l->out;
 	f->path[1] = l->err;
 	f->truncate = l->opt->truncate;
+	f->relayed = l->opt->relay;
+	f->stamped = l->opt->timestamps;
+	f->as_user = l->opt->user != NULL;
 }
 
 static int

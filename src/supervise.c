@@ -364,8 +364,9 @@ on_run_end(void *ctx, const struct loop_event *ev)
 	(void)ev;
 	if (s->pipe_src >= 0)
 		return ev->state;	/* its verdict first */
-	if (s->caller_fd >= 0)
-		return hold(s);
+	/* Stopping, the caller hears how it ended, but nothing waits for it. */
+	if (s->caller_fd >= 0 && hold(s) == S_HELD && !s->stopping)
+		return S_HELD;
 	status = reap_run(s);
 	return after_run(s, status);
 }

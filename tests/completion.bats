@@ -168,6 +168,29 @@ assert_words() {
 	assert_output ""
 }
 
+@test "bash: the logging options: nothing for their numbers; --timestamps takes no word" {
+	run complete_bash 'daemonize --log-s'
+	assert_output --log-size
+	run complete_bash 'daemonize --tim'
+	assert_words --timeout --timestamps
+	run complete_bash 'daemonize --log-size '
+	assert_output ""
+	run complete_bash 'daemonize --log-size 1M --log-keep='
+	assert_output ""
+	# Each takes its word, --timestamps none: the command comes after.
+	run complete_bash 'daemonize --log-size 1M --log-keep 3 -o x.log dz-fake-c'
+	assert_output dz-fake-cmd
+	run complete_bash 'daemonize --timestamps dz-fake-c'
+	assert_output dz-fake-cmd
+	run complete_bash 'daemonize --timestamps -o fi'
+	assert_words file1 file2
+	# Start options: not offered with --stop.
+	run complete_bash 'daemonize --stop --log'
+	assert_output ""
+	run complete_bash 'daemonize --stop --times'
+	assert_output ""
+}
+
 @test "bash: the command, then its own completion" {
 	run complete_bash 'daemonize -p x.pid dz-fake-c'
 	assert_output dz-fake-cmd
@@ -239,6 +262,12 @@ assert_words() {
 	assert_output always
 	run complete_zsh 'daemonize -r --restart-limit 3 dz-fake-c'
 	assert_output dz-fake-cmd
+	run complete_zsh 'daemonize --log-size 1M --log-keep 3 -o x.log dz-fake-c'
+	assert_output dz-fake-cmd
+	run complete_zsh 'daemonize --timestamps dz-fake-c'
+	assert_output dz-fake-cmd
+	run complete_zsh 'daemonize --stop --log'
+	assert_output ""
 }
 
 @test "zsh: the command, then its own completion" {
@@ -306,6 +335,14 @@ assert_words() {
 	run complete_fish 'daemonize -r --restart-limit 3 dz-fake-c'
 	assert_output dz-fake-cmd
 	run complete_fish 'daemonize --stop --res'
+	assert_output ""
+	run complete_fish 'daemonize --log-size 1M --log-keep 3 -o x.log dz-fake-c'
+	assert_output dz-fake-cmd
+	run complete_fish 'daemonize --timestamps dz-fake-c'
+	assert_output dz-fake-cmd
+	run complete_fish 'daemonize --stop --log'
+	assert_output ""
+	run complete_fish 'daemonize --stop --times'
 	assert_output ""
 }
 

@@ -132,6 +132,9 @@ readme_short() {
 --restart-delay 1 true|daemonize: option '--restart-delay' needs --restart or -r
 --restart never true|daemonize: invalid --restart 'never' (want on-failure or always)
 -r --restart-delay 5:1 true|daemonize: invalid --restart-delay '5:1' (want MIN[:MAX] in seconds, MIN no more than MAX)
+--timestamps true|daemonize: option '--timestamps' needs --stdout or --stderr
+-o x.log --log-keep 3 true|daemonize: option '--log-keep' needs --log-size
+-o x.log --log-size 4095 true|daemonize: invalid --log-size '4095' (bytes, with k, M or G, at least 4096)
 EOF_CASES
 }
 

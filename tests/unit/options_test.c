@@ -33,6 +33,13 @@ struct want {
 	const char *keep;	/* the --keep-fd numbers, space-separated */
 	const char *wait;	/* each -w spec as parsed, see show_wait() */
 	const char *command;	/* COMMAND [ARG]..., space-separated */
+	/* Supervised mode: -r, --restart..., --timestamps, --log-... */
+	enum restart_when restart;
+	long long restart_min, restart_max, restart_limit;	/* ms, ms, count */
+	bool timestamps;
+	unsigned long long log_size;
+	unsigned log_keep;
+	bool supervise, relay;
 };
 
 /*
@@ -41,12 +48,17 @@ struct want {
  * as C11 says, so GCC's warning about it is not wanted here.
  */
 #pragma GCC diagnostic ignored "-Woverride-init"
+#define SUPER	.restart_min = 1000, .restart_max = 60000, \
+		.restart_limit = -1, .log_keep = 5
 #define START	.mode = MODE_START, .forks = FORKS_TWO, .umask = 022, \
-		.timeout = -1, .signal = SIGTERM
+		.timeout = -1, .signal = SIGTERM, SUPER
 #define STOP	.mode = MODE_STOP, .forks = FORKS_TWO, .umask = 022, \
-		.timeout = 10, .signal = SIGTERM
+		.timeout = 10, .signal = SIGTERM, SUPER
 #define STATUS	.mode = MODE_STATUS, .forks = FORKS_TWO, .umask = 022, \
-		.timeout = ANY, .signal = SIGTERM
+		.timeout = ANY, .signal = SIGTERM, SUPER
+/* A supervised start, and one whose output is relayed. */
+#define RUNS(when)	START, .restart = (when), .supervise = true
+#define RELAYED		START, .supervise = true, .relay = true
 
 /* A usage error: exit 2, and no fields to check. */
 #define BAD(...)	{ { __VA_ARGS__ }, EXIT_USAGE, { 0 } }
@@ -182,6 +194,119 @@ static const struct {
 	    { START, .truncate = true, .out = "o.log", .command = "true" } },
 	{ { "--truncate", "-a", "true" }, 0, { START, .command = "true" } },
 
+	/* Supervision: -r, --restart WHEN; the last of them wins. */
+	{ { "-r", "true" }, 0,
+	    { RUNS(RESTART_ON_FAILURE), .command = "true" } },
+	{ { "--restart", "always", "true" }, 0,
+	    { RUNS(RESTART_ALWAYS), .command = "true" } },
+	{ { "--restart=on-failure", "srv" }, 0,
+	    { RUNS(RESTART_ON_FAILURE), .command = "srv" } },
+	{ { "-r", "--restart", "always", "true" }, 0,
+	    { RUNS(RESTART_ALWAYS), .command = "true" } },
+	{ { "--restart", "always", "-r", "true" }, 0,
+	    { RUNS(RESTART_ON_FAILURE), .command = "true" } },
+	{ { "-rp", "x.pid", "-f", "true" }, 0,
+	    { RUNS(RESTART_ON_FAILURE), .forks = FORKS_NONE,
+	    .pidfile = "x.pid", .command = "true" } },
+	BAD("--restart"),
+	BAD("--restart", "true"),
+	BAD("--restart", "never", "true"),
+	BAD("--restart", "ON-FAILURE", "true"),
+	BAD("--restart", "on-failur", "true"),
+	BAD("--restart=", "true"),
+
+	/* --restart-delay MIN[:MAX], decimal seconds; MIN alone: MAX 60. */
+	{ { "-r", "--restart-delay", "0.5", "true" }, 0,
+	    { RUNS(RESTART_ON_FAILURE), .restart_min = 500,
+	    .command = "true" } },
+	{ { "-r", "--restart-delay", "90", "true" }, 0,
+	    { RUNS(RESTART_ON_FAILURE), .restart_min = 90000,
+	    .restart_max = 90000, .command = "true" } },
+	{ { "-r", "--restart-delay=0:0", "true" }, 0,
+	    { RUNS(RESTART_ON_FAILURE), .restart_min = 0, .restart_max = 0,
+	    .command = "true" } },
+	{ { "--restart", "always", "--restart-delay", "1.25:300", "true" }, 0,
+	    { RUNS(RESTART_ALWAYS), .restart_min = 1250,
+	    .restart_max = 300000, .command = "true" } },
+	{ { "-r", "--restart-delay", "2:2", "true" }, 0,
+	    { RUNS(RESTART_ON_FAILURE), .restart_min = 2000,
+	    .restart_max = 2000, .command = "true" } },
+	BAD("--restart-delay", "1", "true"),
+	BAD("-r", "--restart-delay", "5:1", "true"),
+	BAD("-r", "--restart-delay", "-1", "true"),
+	BAD("-r", "--restart-delay", "1:", "true"),
+	BAD("-r", "--restart-delay", ":5", "true"),
+	BAD("-r", "--restart-delay", "1:2:3", "true"),
+	BAD("-r", "--restart-delay", "1e3", "true"),
+	BAD("-r", "--restart-delay", "1s", "true"),
+	BAD("-r", "--restart-delay", "1000001", "true"),
+	BAD("-r", "--restart-delay", "", "true"),
+
+	/* --restart-limit N: 0 or more; default none (-1). */
+	{ { "-r", "--restart-limit", "0", "true" }, 0,
+	    { RUNS(RESTART_ON_FAILURE), .restart_limit = 0,
+	    .command = "true" } },
+	{ { "--restart=always", "--restart-limit=2147483647", "true" }, 0,
+	    { RUNS(RESTART_ALWAYS), .restart_limit = 2147483647,
+	    .command = "true" } },
+	BAD("--restart-limit", "3", "true"),
+	BAD("-r", "--restart-limit", "-1", "true"),
+	BAD("-r", "--restart-limit", "x", "true"),
+	BAD("-r", "--restart-limit", "2147483648", "true"),
+	BAD("-r", "--restart-limit", "+3", "true"),
+
+	/* The output relay: --timestamps, --log-size, --log-keep. */
+	{ { "--timestamps", "-o", "o.log", "true" }, 0,
+	    { RELAYED, .timestamps = true, .out = "o.log",
+	    .command = "true" } },
+	{ { "-e", "e.log", "--timestamps", "true" }, 0,
+	    { RELAYED, .timestamps = true, .err = "e.log",
+	    .command = "true" } },
+	{ { "--log-size", "4096", "-o", "o.log", "true" }, 0,
+	    { RELAYED, .log_size = 4096, .out = "o.log", .command = "true" } },
+	{ { "--log-size=4k", "-o", "o.log", "true" }, 0,
+	    { RELAYED, .log_size = 4096, .out = "o.log", .command = "true" } },
+	{ { "--log-size", "100M", "--log-keep", "0", "-o", "o.log", "true" }, 0,
+	    { RELAYED, .log_size = 100ULL << 20, .log_keep = 0,
+	    .out = "o.log", .command = "true" } },
+	{ { "--log-size", "2G", "--log-keep=1000", "-e", "e.log", "true" }, 0,
+	    { RELAYED, .log_size = 2ULL << 30, .log_keep = 1000,
+	    .err = "e.log", .command = "true" } },
+	{ { "--log-size", "17179869183G", "-o", "o.log", "true" }, 0,
+	    { RELAYED, .log_size = 17179869183ULL << 30, .out = "o.log",
+	    .command = "true" } },
+	{ { "-f", "--timestamps", "--log-size", "64k", "--log-keep", "3",
+	    "-o", "o.log", "-e", "o.log", "true" }, 0,
+	    { RELAYED, .forks = FORKS_NONE, .timestamps = true,
+	    .log_size = 65536, .log_keep = 3, .out = "o.log", .err = "o.log",
+	    .command = "true" } },
+	{ { "-r", "--timestamps", "-o", "o.log", "-w", "log:^up$", "srv" }, 0,
+	    { RELAYED, .restart = RESTART_ON_FAILURE, .timestamps = true,
+	    .timeout = 60, .out = "o.log", .wait = "log ^up$",
+	    .command = "srv" } },
+	BAD("--timestamps", "true"),
+	BAD("--timestamps=yes", "-o", "o.log", "true"),
+	BAD("--log-size", "1M", "true"),
+	BAD("--log-keep", "3", "-o", "o.log", "true"),
+	BAD("-o", "o.log", "--log-size"),
+	BAD("--log-size", "4095", "-o", "o.log", "true"),
+	BAD("--log-size", "0", "-o", "o.log", "true"),
+	BAD("--log-size", "", "-o", "o.log", "true"),
+	BAD("--log-size", "1T", "-o", "o.log", "true"),
+	BAD("--log-size", "1m", "-o", "o.log", "true"),
+	BAD("--log-size", "1K", "-o", "o.log", "true"),
+	BAD("--log-size", "1Mb", "-o", "o.log", "true"),
+	BAD("--log-size", "1.5M", "-o", "o.log", "true"),
+	BAD("--log-size", "-4096", "-o", "o.log", "true"),
+	BAD("--log-size", "+4096", "-o", "o.log", "true"),
+	BAD("--log-size", " 4096", "-o", "o.log", "true"),
+	BAD("--log-size", "17179869184G", "-o", "o.log", "true"),
+	BAD("--log-size", "18446744073709551616", "-o", "o.log", "true"),
+	BAD("--log-size", "1M", "--log-keep", "1001", "-o", "o.log", "true"),
+	BAD("--log-size", "1M", "--log-keep", "-1", "-o", "o.log", "true"),
+	BAD("--log-size", "1M", "--log-keep", "x", "-o", "o.log", "true"),
+	BAD("--log-size", "1M", "--log-keep", "", "-o", "o.log", "true"),
+
 	/* User: USER or USER:GROUP, neither part empty. */
 	BAD("-u", "root:", "true"),
 	BAD("-u", ":root", "true"),
@@ -227,6 +352,11 @@ static const struct {
 	BAD("--stop", "-p", "x.pid", "--signal", "BOGUS"),
 	BAD("--stop", "-p", "x.pid", "--signal", "0x9"),
 	BAD("--stop", "-p", "x.pid", "-t", "x"),
+	BAD("--stop", "-p", "x.pid", "-r"),
+	BAD("--stop", "-p", "x.pid", "--restart", "always"),
+	BAD("--stop", "-p", "x.pid", "--timestamps"),
+	BAD("--stop", "-p", "x.pid", "--log-size", "1M"),
+	BAD("--signal", "HUP", "-p", "x.pid", "--log-keep", "3"),
 
 	/* --status: -p, and -v besides; not with --stop. */
 	{ { "--status", "-p", "x.pid" }, 0, { STATUS, .pidfile = "x.pid" } },
@@ -238,6 +368,8 @@ static const struct {
 	BAD("--status", "-p", "x.pid", "--signal", "HUP"),
 	BAD("--stop", "--status", "-p", "x.pid"),
 	BAD("--status", "-p", "x.pid", "--stop"),
+	BAD("--status", "-p", "x.pid", "--timestamps"),
+	BAD("--status", "-p", "x.pid", "--restart-limit", "1"),
 };
 
 /* Append word to buf, after sep if buf is not empty. */
@@ -331,6 +463,15 @@ matches(const struct options *o, const struct want *w, const char **field)
 	CHECK("wait", same(show_list(buf, sizeof(buf), o, 'w'), w->wait));
 	CHECK("command", same(show_list(buf, sizeof(buf), o, 'c'),
 	    w->command));
+	CHECK("restart", o->restart.when == w->restart);
+	CHECK("restart_min", o->restart.min_ms == w->restart_min);
+	CHECK("restart_max", o->restart.max_ms == w->restart_max);
+	CHECK("restart_limit", o->restart.limit == w->restart_limit);
+	CHECK("timestamps", o->timestamps == w->timestamps);
+	CHECK("log_size", o->log_size == w->log_size);
+	CHECK("log_keep", o->log_keep == w->log_keep);
+	CHECK("supervise", o->supervise == w->supervise);
+	CHECK("relay", o->relay == w->relay);
 #undef CHECK
 	return true;
 }
