@@ -5,6 +5,7 @@
 # file checked byte for byte. (tests/relay.bats drives the relay alone.)
 
 load helper
+load relay
 load supervise
 
 eval "helper_$(declare -f teardown)"
@@ -486,39 +487,10 @@ manual_stanza() {
 	done
 	touch stop
 	wait_done
-	# No zeros from an old offset: the file is appended to.
-	assert_equal "$(cat app.log* | tr -d '\n[:print:]' | wc -c)" 0
-	# Lines written between logrotate's copy and its truncation are lost
-	# by logrotate itself; any gap is at the start of a file.
-	for f in app.log.3 app.log.2 app.log.1 app.log; do
-		grep -v '^daemonize: ' "$f" | awk -v f="$f" '
-		    { n = $2 + 0 }
-		    NR > 1 && n != last + 1 { print f ": " $0; exit 1 }
-		    { last = n }'
-	done
-	cat app.log.3 app.log.2 app.log.1 app.log | grep -v '^daemonize: ' |
-	    awk '{ n = $2 + 0 } NR > 1 && n <= last { exit 1 } { last = n }'
+	copytruncate_kept_order
 }
 
 # --- A full disk ------------------------------------------------------------
-
-# A tmpfs of SIZE at ./disk, private to the suite's mount namespace
-# (tests/run runs the suite in one of its own, as root).
-small_disk() {
-	need_root
-	in_pid_namespace || skip "needs the suite's own mount namespace (tests/run)"
-	mkdir disk
-	mount -t tmpfs -o "size=$1" tmpfs disk
-}
-
-disk_full() {
-	[ "$(df --output=avail disk | tail -n 1 | tr -d ' ')" = 0 ]
-}
-
-# The process blocks writing into a full pipe.
-pipe_blocked() {
-	[[ $(cat "/proc/$1/wchan" 2>/dev/null) == *pipe_write* ]]
-}
 
 # The cat processes under the run of supervisor $sup block on their pipes.
 writers_blocked() {
