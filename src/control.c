@@ -217,7 +217,6 @@ stop_holders(const struct options *o)
 int
 control_stop(const struct options *o)
 {
-	char why[ORPHANS_MAX];
 	pid_t pid;
 	int rc;
 
@@ -236,9 +235,12 @@ control_stop(const struct options *o)
 	case PIDFILE_ORPHANED:
 		if (hits_caller(o, 0))
 			return EXIT_SETUP;
-		if (o->verbose)
+		if (o->verbose) {
+			char why[ORPHANS_MAX];
+
 			msg("%s", pidfile_orphans(o->pidfile, pid, why,
 			    sizeof(why)));
+		}
 		if ((rc = stop_holders(o)) != 0)
 			return rc;
 		break;

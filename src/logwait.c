@@ -195,14 +195,16 @@ read_log(const struct logwait *lw, struct log_reader *rd)
 bool
 logwait_update(struct logwait *lw, bool woken)
 {
-	char events[4096];
 	size_t i;
 
 	if (!woken && !lw->fresh)
 		return false;
-	if (lw->inotify >= 0)
+	if (lw->inotify >= 0) {
+		char events[4096];
+
 		while (read(lw->inotify, events, sizeof(events)) > 0)
 			;
+	}
 	lw->fresh = false;
 	for (i = 0; i < LOG_FILES_MAX; i++)
 		if (lw->rd[i].fd >= 0 && read_log(lw, &lw->rd[i]))

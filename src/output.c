@@ -67,12 +67,11 @@ drop_next(struct output *o)
 int
 output_pipes(struct output *o, int *out, int *err)
 {
-	int e;
-
 	*out = *err = -1;
 	if (one_pipe(o, RELAY_OUT, out) == -1 ||
 	    one_pipe(o, RELAY_ERR, err) == -1) {
-		e = errno;
+		int e = errno;
+
 		if (*out >= 0)
 			close(*out);
 		*out = -1;

@@ -28,11 +28,13 @@ void
 resident_leave_caller(struct launch *l)
 {
 	size_t n = 0, i;
-	int fd, null, *keep;
+	int null, *keep;
 
 	if (l->opt->forks == FORKS_NONE)
 		return;
 	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1) {
+		int fd;
+
 		for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
 			(void)dup2(null, fd);
 		close(null);

@@ -82,11 +82,12 @@ say(struct sup *s, const char *fmt, ...)
 static void
 say(struct sup *s, const char *fmt, ...)
 {
-	char text[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	if (s->out.relay != NULL) {
+		char text[1024];
+
 		(void)vsnprintf(text, sizeof(text), fmt, ap);
 		output_message(&s->out, text);
 	} else if (s->log_fd >= 0) {

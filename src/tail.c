@@ -118,7 +118,7 @@ tail_print(int fd, off_t start, off_t end, size_t max, int out)
 {
 	off_t from;
 	size_t len, b = 0, e;
-	char *buf, *p, *nl;
+	char *buf, *nl;
 
 	if (end <= start || max == 0)
 		return;
@@ -134,6 +134,8 @@ tail_print(int fd, off_t start, off_t end, size_t max, int out)
 	if (e > b && buf[e - 1] == '\n')
 		e--;
 	if (len > b) {
+		const char *p;
+
 		for (p = buf + last_lines(buf, b, e, max);
 		    (nl = memchr(p, '\n', (size_t)(buf + e - p))) != NULL;
 		    p = nl + 1)

@@ -270,9 +270,10 @@ end_status(struct watch *w, int *status)
 {
 	struct pollfd p = { .fd = w->report_fd, .events = POLLIN };
 	long long until = clock_ms() + SIDE_WAIT_MS, now;
-	int r;
 
 	if (!w->settled) {
+		int r;
+
 		while ((r = waitpid(w->daemon, status, 0)) == -1 &&
 		    errno == EINTR)
 			;
