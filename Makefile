@@ -139,15 +139,25 @@ demo: daemonize
 # each of ROUNDS rounds. The programs are built here only.
 N      ?= 500
 ROUNDS ?= 5
-BENCH_PROGS = bench/floor bench/killat bench/notifier bench/spawn \
-	      bench/stoplat
+BENCH_PROGS = bench/floor bench/killat bench/notifier bench/pause \
+	      bench/respawn bench/spawn bench/stamp bench/stoplat
 
 $(BENCH_PROGS): %: %.c
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $<
 
+# Static: the restart latency it stamps should hold as little of its own
+# start-up (the dynamic loader's) as it can.
+bench/stamp: override LDFLAGS += -static
+
 bench: daemonize $(BENCH_PROGS) $(RELAY_DRV)
 	N="$(N)" ROUNDS="$(ROUNDS)" bench/run
 	ROUNDS="$(ROUNDS)" bench/relay
+	bench/supervisors
+
+# The resident supervisor's memory and restart latency against runit,
+# s6, daemontools and libslack (also the last part of bench).
+bench-supervisors: daemonize bench/pause bench/respawn bench/stamp
+	bench/supervisors
 
 # The output relay's throughput, daemonize -f --timestamps/--log-size
 # against cat and the loggers people use (also the last part of bench).
@@ -206,5 +216,5 @@ clean:
 	    $(RELAY_DRV) $(RELAY_DRV).o $(RELAY_DRV).d
 	rm -rf fuzz/build
 
-.PHONY: all bench bench-relay check clean demo deps fuzz fuzz-build install \
+.PHONY: all bench bench-relay bench-supervisors check clean demo deps fuzz fuzz-build install \
 	lint soak uninstall unit

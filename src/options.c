@@ -266,57 +266,22 @@ take_resource(struct options *o, int c, const char *arg)
 }
 
 /* One option: record it, or return the exit code of a usage error. */
+/* The options with a value to parse, and the modes. */
 static int
-take_option(struct options *o, int c, char *arg)
+take_parsed(struct options *o, int c, char *arg)
 {
-	if (arg != NULL && *arg == '\0')
-		return empty_argument(c);
-
 	switch (c) {
-	case '1':
-		o->forks = FORKS_ONE;
-		break;
-	case '2':
-		o->forks = FORKS_TWO;
-		break;
-	case 'a':
-		o->truncate = false;
-		break;
-	case 'c':
-		o->dir = arg;
-		break;
-	case 'e':
-		o->err = arg;
-		break;
 	case 'E':
 		if (!is_assignment(arg))
 			return usage_error("invalid environment assignment "
 			    "'%s' (want NAME=VALUE)", arg);
 		o->env[o->nenv++] = arg;
-		break;
-	case 'f':
-		o->forks = FORKS_NONE;
-		break;
-	case 'h':
-		o->help = true;
-		break;
-	case 'l':
-		o->lockfile = arg;
-		break;
+		return 0;
 	case 'm':
 		if (parse_umask(arg, &o->umask) == -1)
 			return usage_error("invalid umask '%s' (octal, 0 to "
 			    "0777)", arg);
-		break;
-	case 'o':
-		o->out = arg;
-		break;
-	case 'p':
-		o->pidfile = arg;
-		break;
-	case 'q':
-		o->quiet = true;
-		break;
+		return 0;
 	case 'r':
 	case OPT_RESTART:
 	case OPT_RESTART_DELAY:
@@ -327,21 +292,9 @@ take_option(struct options *o, int c, char *arg)
 			return usage_error("invalid timeout '%s' (seconds, 0 "
 			    "to 1000000)", arg);
 		o->timeout_arg = arg;
-		break;
-	case 'u':
-		o->user = arg;
-		break;
-	case 'v':
-		o->verbose = true;
-		break;
-	case 'V':
-		o->version = true;
-		break;
+		return 0;
 	case 'w':
 		return waitspec_parse(o, arg);
-	case OPT_CLEAR_ENV:
-		o->clear_env = true;
-		break;
 	case OPT_KEEP_FD:
 		return parse_keep_fd(o, arg);
 	case OPT_NICE:
@@ -356,14 +309,68 @@ take_option(struct options *o, int c, char *arg)
 			return usage_error("--stop and --status cannot be "
 			    "used together");
 		o->mode = mode_of(c);
-		break;
+		return 0;
 	case OPT_LOG_KEEP:
 	case OPT_LOG_SIZE:
 	case OPT_TIMESTAMPS:
 		return parse_relay(o, c, arg);
-	case OPT_TRUNCATE:
-		o->truncate = true;
+	}
+	return 0;
+}
+
+/* Flags and paths are recorded as they are; the rest is parsed. */
+static int
+take_option(struct options *o, int c, char *arg)
+{
+	if (arg != NULL && *arg == '\0')
+		return empty_argument(c);
+
+	switch (c) {
+	case '1':
+	case '2':
+	case 'f':
+		o->forks = c == '1' ? FORKS_ONE : c == '2' ? FORKS_TWO :
+		    FORKS_NONE;
 		break;
+	case 'a':
+	case OPT_TRUNCATE:
+		o->truncate = c == OPT_TRUNCATE;
+		break;
+	case 'c':
+		o->dir = arg;
+		break;
+	case 'e':
+		o->err = arg;
+		break;
+	case 'h':
+		o->help = true;
+		break;
+	case 'l':
+		o->lockfile = arg;
+		break;
+	case 'o':
+		o->out = arg;
+		break;
+	case 'p':
+		o->pidfile = arg;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case 'u':
+		o->user = arg;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'V':
+		o->version = true;
+		break;
+	case OPT_CLEAR_ENV:
+		o->clear_env = true;
+		break;
+	default:
+		return take_parsed(o, c, arg);
 	}
 	return 0;
 }
