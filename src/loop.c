@@ -199,6 +199,7 @@ take(struct loop *lp, struct loop_src *s, struct loop_event *ev)
 		    read(s->fd, &si, sizeof(si)) != sizeof(si))
 			return false;
 		ev->signo = (int)si.ssi_signo;
+		ev->code = si.ssi_code;
 		return true;
 	}
 	case LOOP_TIMER:

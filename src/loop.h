@@ -62,7 +62,8 @@ struct loop_event {
 	void *data;		/* the source's data */
 	int fd;			/* its descriptor, or -1 */
 	short revents;		/* what poll(2) said of it */
-	int signo;		/* LOOP_SIGNAL: the signal that came */
+	int signo;		/* LOOP_SIGNAL: the signal that came, */
+	int code;		/* and its si_code (SI_USER, SI_KERNEL...) */
 	uint64_t ticks;		/* LOOP_TIMER: expirations since the last */
 	long long now;		/* clock_ms() after the poll */
 	struct pollfd *pfd;	/* LOOP_GROUP: what its fill() put there, */

@@ -130,13 +130,34 @@ wait_gone(const struct target *t, long ms)
 	}
 }
 
+/*
+ * A supervisor forwards sig to its command once and ends; what is left of
+ * its group then (the command's own children) gets sig as a plain daemon's
+ * group would have, within the same ms.
+ */
+static bool
+wait_forwarded(const struct target *t, int sig, long ms)
+{
+	struct target alone = *t;
+	long long until = clock_ms() + ms, left;
+
+	alone.pgid = 0;
+	if (!wait_gone(&alone, ms))
+		return false;
+	if (t->pgid > 0)
+		(void)kill(-t->pgid, sig);
+	left = until - clock_ms();
+	return wait_gone(t, left > 0 ? (long)left : 0);
+}
+
 int
 stop_target(struct target *t, int sig, long ms, long kill_ms)
 {
 	t->killed = t->killed_group = false;
 	if (send_to(t, sig) == -1)
 		return -1;
-	if (wait_gone(t, ms) && group_gone(t))
+	if ((t->forwards ? wait_forwarded(t, sig, ms) : wait_gone(t, ms)) &&
+	    group_gone(t))
 		return 0;
 	t->killed = !daemon_gone(t);
 	t->killed_group = !group_gone(t);

@@ -382,10 +382,15 @@ static int
 on_signal(void *ctx, const struct loop_event *ev)
 {
 	struct sup *s = ctx;
+	/*
+	 * With -f the run shares our process group: what the terminal sends
+	 * (^C, ^\, a resize) reached it already, and must not come twice.
+	 */
+	bool had_it = s->l->opt->forks == FORKS_NONE && ev->code == SI_KERNEL;
 
-	if (s->run > 0 && s->run_pidfd >= 0)
+	if (!had_it && s->run > 0 && s->run_pidfd >= 0)
 		(void)pidfd_send_signal(s->run_pidfd, ev->signo, NULL, 0);
-	else if (s->run > 0)
+	else if (!had_it && s->run > 0)
 		(void)kill(s->run, ev->signo);
 	if (!ends_supervision(ev->signo))
 		return ev->state;

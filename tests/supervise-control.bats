@@ -35,6 +35,26 @@ now_ms() {
 	assert_equal "$stderr" ""
 }
 
+@test "--stop: the command's own children get SIGTERM too, as a plain daemon's group does" {
+	# The supervisor forwards SIGTERM to the command once; what is left of
+	# the group then (here the shell's sleep) gets it as well, not a
+	# SIGKILL after the whole timeout.
+	plan_cmd 'sleep 3731 & echo $! >"$D/child.pid"; wait; exit 1'
+	dz -r --restart-delay 0.1 -p d.pid -e d.log ./cmd
+	pid=$(supervisor)
+	wait_runs 1
+	child=$(pid_in child.pid) || fail "no child pid"
+	poll is_sleeping "$child"
+	before=$(now_ms)
+	run --separate-stderr dz --stop -t 5 -p d.pid
+	assert_success
+	assert_equal "$stderr" ""
+	(($(now_ms) - before < 4000)) || fail "--stop took the whole timeout"
+	dead "$pid" || fail "the supervisor $pid still runs"
+	dead "$child" || fail "the command's child $child still runs"
+	assert_file_not_exists d.pid
+}
+
 @test "--stop under --restart always: no run follows" {
 	# --stop signals the supervisor's process group too: the command may
 	# die before the supervisor has read its SIGTERM; it is still a stop.
