@@ -19,30 +19,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "notify.h"
 
 #define INPUT_MAX	(NOTIFY_MAX + 64)
 
-static FILE *out;		/* stderr, kept from -close_fd_mask=2 */
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if ((out = fdopen(dup(STDERR_FILENO), "w")) == NULL)
-		out = stderr;
-	setvbuf(out, NULL, _IONBF, 0);
+	harness_keep_stderr();
 	return 0;
 }
 
 static void
 check(bool ok, const char *what)
 {
-	if (!ok) {
-		fprintf(out, "notify_fuzz: %s\n", what);
-		abort();
-	}
+	if (!ok)
+		harness_fail("notify_fuzz: %s", what);
 }
 
 /* A number's verdict: its value if it is one in [lo, hi], else -1. */

@@ -24,20 +24,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "notify.h"
 
 #define INPUT_MAX	(NOTIFY_MAX + 256)
 
 static int sock[2] = { -1, -1 };	/* [0] sends, [1] is the socket */
-static FILE *out;		/* stderr, kept from -close_fd_mask=2 */
 
 static void
 check(bool ok, const char *what)
 {
-	if (!ok) {
-		fprintf(out, "notify_socket_fuzz: %s\n", what);
-		abort();
-	}
+	if (!ok)
+		harness_fail("notify_socket_fuzz: %s", what);
 }
 
 int
@@ -47,10 +45,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	/* Before libFuzzer closes stderr: our findings must be seen. */
-	if ((out = fdopen(dup(STDERR_FILENO), "w")) == NULL)
-		out = stderr;
-	setvbuf(out, NULL, _IONBF, 0);
+	harness_keep_stderr();
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sock) == -1 ||
 	    setsockopt(sock[1], SOL_SOCKET, SO_PASSCRED, &one,
 	    sizeof(one)) == -1 ||

@@ -13,9 +13,8 @@
  * Found by this harness within a minute: glibc's regcomp() takes memory
  * and time exponential in a run of repetition operators, and -w log:REGEX
  * compiles the REGEX while parsing, before any timeout runs: 'log:a' and
- * 20 '+' take 0.7 GB and 3 s, a few more exhaust the machine. Until that
- * is bounded, FUZZ_SKIP_KNOWN=1 leaves out inputs with a run of more than
- * REPEAT_RUN_MAX of "*+?{" so the rest is fuzzed.
+ * 20 '+' took 0.7 GB and 3 s. A repetition of a repetition is now a usage
+ * error (waitspec.c).
  */
 #include <getopt.h>
 #include <signal.h>
@@ -26,7 +25,6 @@
 #include "options.h"
 
 #define MAX_WORDS	64
-#define REPEAT_RUN_MAX	8
 #define INPUT_MAX	4096
 
 static void
@@ -68,34 +66,6 @@ check_parsed(const struct options *o)
 	}
 }
 
-static bool skip_known;		/* FUZZ_SKIP_KNOWN=1 */
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	const char *v = getenv("FUZZ_SKIP_KNOWN");
-
-	(void)argc;
-	(void)argv;
-	skip_known = v != NULL && strcmp(v, "1") == 0;
-	return 0;
-}
-
-/* The known finding: a long run of repetition operators. */
-static bool
-known(const uint8_t *data, size_t size)
-{
-	size_t i, run = 0;
-
-	for (i = 0; i < size; i++) {
-		run = strchr("*+?{", data[i]) != NULL && data[i] != '\0' ?
-		    run + 1 : 0;
-		if (run > REPEAT_RUN_MAX)
-			return true;
-	}
-	return false;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -105,7 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t at = 0;
 	int argc = 0;
 
-	if (size > INPUT_MAX || (skip_known && known(data, size)))
+	if (size > INPUT_MAX)
 		return 0;
 	memcpy(buf, data, size);
 	buf[size] = '\0';

@@ -21,21 +21,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "pidfile.h"
 
 #define INPUT_MAX	64
 
-static FILE *out;		/* stderr, kept from -close_fd_mask=2 */
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	/* Before libFuzzer closes stderr: our findings must be seen. */
-	if ((out = fdopen(dup(STDERR_FILENO), "w")) == NULL)
-		out = stderr;
-	setvbuf(out, NULL, _IONBF, 0);
+	harness_keep_stderr();
 	return 0;
 }
 
@@ -68,9 +65,8 @@ expected(const uint8_t *data, size_t size, bool *canonical)
 static void
 fail(const char *what, size_t size, long long a, long long b)
 {
-	fprintf(out, "pidfile_fuzz: %s (%zu bytes; %lld, %lld)\n", what,
-	    size, a, b);
-	abort();
+	harness_fail("pidfile_fuzz: %s (%zu bytes; %lld, %lld)", what, size,
+	    a, b);
 }
 
 int
