@@ -23,11 +23,15 @@ detach_session(struct launch *l)
 		return;
 	if ((pid = fork()) == -1)
 		setup_fail(l, STEP_FORK, errno, 0, 0);
-	if (pid > 0)
-		_exit(0);
-	/* So the caller can wait for all of it to be gone. */
-	v.pid = getpid();
+	if (pid == 0)
+		return;
+	/*
+	 * So the caller can wait for all of it to be gone. Sent from here,
+	 * while the daemon's side gets on with its set-up, not by that side.
+	 */
+	v.pid = pid;
 	report_send(l->report_fd, &v);
+	_exit(0);
 }
 
 void

@@ -149,8 +149,9 @@ arm(struct loop *lp, long long now, long long *wake)
 			s->n = s->group->fill(s->data, lp->pfd + n, now,
 			    &s->when);
 		} else if (s->kind != LOOP_TIME) {
+			/* poll(2) always reports POLLHUP and POLLERR. */
 			lp->pfd[n] = (struct pollfd){ .fd = s->fd,
-			    .events = POLLIN };
+			    .events = s->kind == LOOP_HUP ? 0 : POLLIN };
 			s->n = 1;
 		}
 		if (s->kind == LOOP_TIME || s->kind == LOOP_GROUP)
@@ -191,6 +192,7 @@ take(struct loop *lp, struct loop_src *s, struct loop_event *ev)
 	ev->revents = revents_of(lp, s);
 	switch (s->kind) {
 	case LOOP_FD:
+	case LOOP_HUP:
 		return ev->revents != 0;
 	case LOOP_SIGNAL: {
 		struct signalfd_siginfo si;

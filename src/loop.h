@@ -42,6 +42,9 @@
 enum loop_kind {
 	LOOP_FD,	/* readable (a pipe, a socket; a pidfd whose
 			 * process ended): the action reads it */
+	LOOP_HUP,	/* a pipe's read end, polled for its hang-up only
+			 * (every writer gone): what was written before
+			 * wakes nobody, and the action reads it all */
 	LOOP_SIGNAL,	/* a non-blocking signalfd: the loop reads one
 			 * signal for each event (ev->signo) */
 	LOOP_TIMER,	/* a non-blocking timerfd: the loop reads its

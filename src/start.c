@@ -219,6 +219,14 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 		close(w.sigfd);
 		return EXIT_SETUP;
 	}
+	/* Our end never blocks: what is there is read at any time. */
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) == -1) {
+		msg("cannot set up a pipe: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		close(w.sigfd);
+		return EXIT_SETUP;
+	}
 	if ((w.child = fork()) == -1) {
 		msg("cannot fork: %s", strerror(errno));
 		close(fds[0]);

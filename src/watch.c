@@ -68,6 +68,59 @@ reap(pid_t child)
 	return status;
 }
 
+static void
+note_record(struct watch *w, const struct verdict *v)
+{
+	if (v->step == STEP_DETACHED) {
+		w->side = v->pid;
+		return;
+	}
+	if (v->step == STEP_RUN_ENDED) {
+		w->run_ended = true;
+		w->run_status = v->err;
+		return;
+	}
+	w->last = *v;
+	w->any = true;
+	if (v->step == STEP_EXECUTING)
+		w->daemon = v->pid;
+	if (v->step == STEP_EXECUTING && w->l->opt->supervise)
+		w->settled = true;
+}
+
+/*
+ * The records waiting on the verdict pipe (our end does not block); false
+ * at end of file, or when none is waiting.
+ */
+static bool
+read_records(struct watch *w)
+{
+	struct verdict v[4];
+	ssize_t n;
+	size_t i;
+
+	do
+		n = read(w->report_fd, v, sizeof(v));
+	while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		return false;
+	for (i = 0; i < (size_t)n / sizeof(v[0]); i++)
+		note_record(w, &v[i]);
+	/* Records are written whole: a part means the writer was cut off. */
+	if ((size_t)n % sizeof(v[0]) != 0)
+		w->cut = true;
+	return true;
+}
+
+/* Every record written so far: who detached, and who runs. */
+static void
+drain_records(struct watch *w)
+{
+	if (w->report_fd >= 0)
+		while (read_records(w))
+			;
+}
+
 /* The files a failed start leaves: its pidfile, a lockfile it made. */
 static void
 remove_files(const struct watch *w)
@@ -97,6 +150,7 @@ stop_all(struct watch *w)
 		.reap = true,
 	};
 
+	drain_records(w);
 	if (w->daemon > 0 && w->pidfd < 0)
 		w->pidfd = pidfd_open(w->daemon, 0);
 	if (w->pidfd >= 0) {
@@ -191,47 +245,6 @@ died_in_setup(const struct watch *w, int status)
 	return EXIT_SETUP;
 }
 
-static void
-note_record(struct watch *w, const struct verdict *v)
-{
-	if (v->step == STEP_DETACHED) {
-		w->side = v->pid;
-		return;
-	}
-	if (v->step == STEP_RUN_ENDED) {
-		w->run_ended = true;
-		w->run_status = v->err;
-		return;
-	}
-	w->last = *v;
-	w->any = true;
-	if (v->step == STEP_EXECUTING)
-		w->daemon = v->pid;
-	if (v->step == STEP_EXECUTING && w->l->opt->supervise)
-		w->settled = true;
-}
-
-/* The records waiting on the verdict pipe; false at end of file. */
-static bool
-read_records(struct watch *w)
-{
-	struct verdict v[4];
-	ssize_t n;
-	size_t i;
-
-	do
-		n = read(w->report_fd, v, sizeof(v));
-	while (n == -1 && errno == EINTR);
-	if (n <= 0)
-		return false;
-	for (i = 0; i < (size_t)n / sizeof(v[0]); i++)
-		note_record(w, &v[i]);
-	/* Records are written whole: a part means the writer was cut off. */
-	if ((size_t)n % sizeof(v[0]) != 0)
-		w->cut = true;
-	return !w->settled || w->cut;
-}
-
 /*
  * The verdict pipe reached end of file: every copy of it is closed, the
  * daemon's by its exec. 0 if the command runs, else the exit code.
@@ -280,9 +293,13 @@ end_status(struct watch *w, int *status)
 		return r == -1 ? -1 : 0;
 	}
 	while (!w->run_ended && (now = clock_ms()) < until &&
-	    poll(&p, 1, (int)(until - now)) >= 0)
-		if (p.revents != 0 && !read_records(w) && !w->run_ended)
+	    poll(&p, 1, (int)(until - now)) >= 0) {
+		if (p.revents == 0)
+			continue;
+		drain_records(w);
+		if (p.revents & POLLHUP)
 			break;
+	}
 	*status = w->run_status;
 	return w->run_ended ? 0 : -1;
 }
@@ -404,7 +421,10 @@ on_record(void *ctx, const struct loop_event *ev)
 	struct watch *w = ctx;
 	int rc;
 
-	if (read_records(w))
+	drain_records(w);
+	/* Supervised, the record of the exec settles it; else the end. */
+	if ((!w->settled || w->cut) &&
+	    !(ev->revents & (POLLHUP | POLLERR | POLLNVAL)))
 		return ev->state;
 	loop_remove(ev->loop, ev->src);
 	if ((rc = verdict(w)) != 0 || w->r->n == 0)
@@ -541,8 +561,14 @@ watch_start(struct watch *w, struct ready *r)
 
 	w->r = r;
 	loop_init(lp, &actions[0][0], NSTATES, NEVENTS, S_VERDICT, w);
+	/*
+	 * Unsupervised, the verdict is whole only at the pipe's end (the
+	 * exec closes it), so nothing before wakes us: a start then costs
+	 * the one wake-up. A supervisor keeps its end; its record settles.
+	 */
 	if (loop_add(lp, LOOP_SIGNAL, w->sigfd, E_SIGNAL, NULL) == -1 ||
-	    loop_add(lp, LOOP_FD, w->report_fd, E_VERDICT, NULL) == -1 ||
+	    loop_add(lp, w->l->opt->supervise ? LOOP_FD : LOOP_HUP,
+	    w->report_fd, E_VERDICT, NULL) == -1 ||
 	    (w->deadline != LLONG_MAX && (w->deadline_src =
 	    loop_add(lp, LOOP_TIME, -1, E_DEADLINE, NULL)) == -1))
 		return cannot_watch(w);
