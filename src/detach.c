@@ -1,7 +1,9 @@
 /*
  * Session and forks. The first child (forked by start.c) makes a new
  * session; with -2 it forks again and leaves, so the daemon is not a
- * session leader and can never acquire a terminal by opening one.
+ * session leader and can never acquire a terminal by opening one. That
+ * first child runs in the caller's memory (vfork(2)): up to its _exit(),
+ * it changes nothing there the caller reads.
  */
 #include <errno.h>
 #include <unistd.h>

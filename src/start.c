@@ -227,7 +227,17 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 		close(w.sigfd);
 		return EXIT_SETUP;
 	}
-	if ((w.child = fork()) == -1) {
+	/*
+	 * With two forks, the first child only makes the session, forks the
+	 * daemon's side and leaves: it may borrow our memory (vfork(2)), as
+	 * we wait for it anyway, instead of copying it. What it writes in
+	 * the time it has it is undone before it leaves (fork(3)'s locks) or
+	 * not ours (errno); the daemon's side forked from it has a copy of
+	 * its own. With -1 the child is the daemon's side: a copy.
+	 */
+	l->report_fd = fds[1];
+	w.child = l->opt->forks == FORKS_TWO ? vfork() : fork();
+	if (w.child == -1) {
 		msg("cannot fork: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
@@ -237,9 +247,9 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 	if (w.child == 0) {
 		close(fds[0]);
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
-		l->report_fd = fds[1];
 		detach_daemon(l);
 	}
+	l->report_fd = -1;
 	close(fds[1]);
 	ready_forked(r);
 	w.report_fd = fds[0];
