@@ -26,6 +26,7 @@
 #include "ready.h"
 #include "report.h"
 #include "start.h"
+#include "warden.h"
 #include "watch.h"
 
 static void
@@ -245,6 +246,8 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 		return EXIT_SETUP;
 	}
 	if (w.child == 0) {
+		if (l->opt->forks == FORKS_TWO)
+			warden_note_child();	/* no atfork handler ran */
 		close(fds[0]);
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		detach_daemon(l);

@@ -20,7 +20,8 @@
  * Whom to stop is told by the forks themselves: a pthread_atfork(3)
  * handler has the first child (whose pid names the daemon's session and
  * group) and then the daemon's side each write their own pid to the pipe
- * before they do anything else. A caller told the pid by fork(2) could be
+ * before they do anything else (a first child made by vfork(2), which runs
+ * no handler, calls it itself). A caller told the pid by fork(2) could be
  * killed before it passed it on; the pipe's end of file cannot come
  * before the children have written, since they hold copies of its write
  * end until their set-up closes them. (A shared mapping for them to write
@@ -74,8 +75,8 @@ static int forked_fd = -1;
 static ino_t forked_ino;
 
 /* In each child fork(2) makes: the first, then the daemon's side. */
-static void
-note_fork(void)
+void
+warden_note_child(void)
 {
 	pid_t pid = getpid();
 	struct stat st;
@@ -217,7 +218,7 @@ warden_start(struct warden *w, const char *pidfile)
 	static bool registered;
 
 	if (!registered) {
-		if ((errno = pthread_atfork(NULL, NULL, note_fork)) != 0)
+		if ((errno = pthread_atfork(NULL, NULL, warden_note_child)) != 0)
 			return -1;
 		registered = true;
 	}

@@ -39,6 +39,12 @@ int warden_start(struct warden *w, const char *pidfile);
  */
 void warden_path(const struct warden *w, const char *path, bool dir);
 
+/*
+ * What the pthread_atfork(3) handler does in each child: note its pid. For
+ * a child made by vfork(2), which runs no handler, to call first thing.
+ */
+void warden_note_child(void);
+
 /* The daemon is ready: it is to be left running. */
 void warden_spare(const struct warden *w);
 
