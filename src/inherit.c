@@ -55,14 +55,11 @@ inherit_close_except(int *keep, size_t n)
 	close_span(lo, ~0U);
 }
 
+/* FD_CLOEXEC is the one descriptor flag there is: no F_GETFD first. */
 int
 inherit_fd(int fd)
 {
-	int fl;
-
-	if ((fl = fcntl(fd, F_GETFD)) == -1)
-		return -1;
-	return fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+	return fcntl(fd, F_SETFD, 0);
 }
 
 /*

@@ -22,15 +22,17 @@
 int
 lock_open(const char *path, int flags, mode_t mode, bool *created)
 {
-	int fd, fl;
+	int fd;
 
 	fd = path_open(flopen, path, flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
 	    mode, created);
 	if (fd == -1)
 		return -1;
-	/* O_NONBLOCK was for the lock; the daemon inherits a plain file. */
-	if ((fl = fcntl(fd, F_GETFL)) != -1)
-		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	/*
+	 * O_NONBLOCK was for the lock; the daemon inherits a plain file.
+	 * F_SETFL takes only the status flags of ours, so no F_GETFL.
+	 */
+	(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 	return fd;
 }
 

@@ -230,7 +230,9 @@ check_unlocked(int fd, bool created, pid_t *holder)
 		return errno;
 	if (!S_ISREG(st.st_mode))
 		return EINVAL;
-	if (!created && geteuid() == 0 && (e = trust_file(&st)) != 0)
+	if (created)
+		return 0;		/* empty, and ours */
+	if (geteuid() == 0 && (e = trust_file(&st)) != 0)
 		return e;
 	if (read_pid_fd(fd, &pid) == 0 && pid != getpid() &&
 	    names_live(fd, pid)) {

@@ -224,10 +224,10 @@ open_log(struct launch *l, enum files_log which, const char *path)
 	/* O_NONBLOCK: a FIFO with no reader fails (ENXIO) instead of hanging. */
 	int fd = files_open_log(l, which, path, O_WRONLY | O_APPEND |
 	    O_CLOEXEC | O_NOCTTY | O_NONBLOCK | nofollow(l), LOG_MODE);
-	int fl;
 
-	if (fd >= 0 && (fl = fcntl(fd, F_GETFL)) != -1)
-		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	/* F_SETFL sets only the status flags: O_APPEND stays, O_NONBLOCK goes. */
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFL, O_APPEND);
 	return fd;
 }
 
@@ -277,9 +277,11 @@ open_logs(struct launch *l)
 	if (l->out != NULL && l->out_fd < 0) {
 		if ((l->out_fd = open_log(l, FILES_OUT, l->out)) == -1)
 			fail(l, STEP_STDOUT_OPEN, errno);
-		refuse_lock_files(l, l->out_fd, STEP_STDOUT_PIDFILE,
-		    STEP_STDOUT_LOCKFILE);
-		if (files_made(l, FILES_OUT))
+		/* A file just made cannot be one that was there before. */
+		if (!files_made(l, FILES_OUT))
+			refuse_lock_files(l, l->out_fd, STEP_STDOUT_PIDFILE,
+			    STEP_STDOUT_LOCKFILE);
+		else
 			chown_log(l, l->out_fd, STEP_STDOUT_CHOWN);
 	}
 	if (l->err != NULL && l->err_fd < 0) {
@@ -290,9 +292,10 @@ open_logs(struct launch *l)
 		}
 		if ((l->err_fd = open_log(l, FILES_ERR, l->err)) == -1)
 			fail(l, STEP_STDERR_OPEN, errno);
-		refuse_lock_files(l, l->err_fd, STEP_STDERR_PIDFILE,
-		    STEP_STDERR_LOCKFILE);
-		if (files_made(l, FILES_ERR))
+		if (!files_made(l, FILES_ERR))
+			refuse_lock_files(l, l->err_fd, STEP_STDERR_PIDFILE,
+			    STEP_STDERR_LOCKFILE);
+		else
 			chown_log(l, l->err_fd, STEP_STDERR_CHOWN);
 	}
 }
