@@ -145,9 +145,11 @@ take_pidfile(struct launch *l)
 static void
 write_pidfile(struct launch *l)
 {
-	if (pidfile_store(l->pidfile, l->pid_fd, getpid()) == -1)
+	pid_t pid = getpid();
+
+	if (pidfile_store(l->pidfile, l->pid_fd, pid) == -1)
 		fail(l, STEP_PIDFILE_WRITE, errno);
-	verbose(l, "wrote pid %ld to pidfile '%s'", (long)getpid(),
+	verbose(l, "wrote pid %ld to pidfile '%s'", (long)pid,
 	    l->opt->pidfile);
 }
 
@@ -591,7 +593,9 @@ setup_exec(struct launch *l)
 		fail(l, STEP_CHDIR, errno);
 	inherit_descriptors(l);
 	truncate_logs(l);
-	verbose(l, "executing '%s' as pid %ld", l->path, (long)getpid());
+	if (l->opt->verbose)
+		verbose(l, "executing '%s' as pid %ld", l->path,
+		    (long)getpid());
 	reset_signals(l);
 	commit_user(l);
 	tie_to_parent(l);

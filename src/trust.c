@@ -81,26 +81,36 @@ splice_link(int link, char *rest, size_t size, const char *after)
 	return 0;
 }
 
+/* *dir becomes the root directory, *ds what it is. 0 or an errno. */
+static int
+open_root(int *dir, struct stat *ds)
+{
+	if ((*dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return errno;
+	return fstat(*dir, ds) == -1 ? errno : 0;
+}
+
 /*
- * Step from *dir to its entry comp, judging it; a link is spliced into
- * rest, else rest becomes after. 0, TRUST_PATH or an errno.
+ * Step from *dir (which is *ds) to its entry comp, judging it; a link is
+ * spliced into rest, else rest becomes after. 0, TRUST_PATH or an errno.
  */
 static int
-step(int *dir, const char *comp, char *rest, size_t size, const char *after,
-    int *links)
+step(int *dir, struct stat *ds, const char *comp, char *rest, size_t size,
+    const char *after, int *links)
 {
-	struct stat ds, st;
+	struct stat st;
 	int fd, e = 0;
 
 	if ((fd = openat(*dir, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return errno;
-	if (fstat(*dir, &ds) == -1 || fstat(fd, &st) == -1)
+	if (fstat(fd, &st) == -1)
 		e = errno;
-	else if (!placed_by_root(&ds, &st))
+	else if (!placed_by_root(ds, &st))
 		e = TRUST_PATH;
 	else if (S_ISDIR(st.st_mode)) {
 		close(*dir);
 		*dir = fd;
+		*ds = st;
 		memmove(rest, after, strlen(after) + 1);
 		return 0;
 	} else if (!S_ISLNK(st.st_mode))
@@ -112,8 +122,7 @@ step(int *dir, const char *comp, char *rest, size_t size, const char *after,
 	close(fd);
 	if (e == 0 && rest[0] == '/') {
 		close(*dir);
-		if ((*dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
-			return errno;
+		e = open_root(dir, ds);
 	}
 	return e;
 }
@@ -145,8 +154,11 @@ trust_path(const char *path)
 
 	if ((e = absolute(path, rest, sizeof(rest))) != 0)
 		return e;
-	if ((dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return errno;
+	if ((e = open_root(&dir, &ds)) != 0) {
+		if (dir >= 0)
+			close(dir);
+		return e;
+	}
 	for (;;) {
 		const char *p = rest + strspn(rest, "/");
 		size_t len = strcspn(p, "/");
@@ -160,15 +172,14 @@ trust_path(const char *path)
 		}
 		memcpy(comp, p, len);
 		comp[len] = '\0';
-		if ((e = step(&dir, comp, rest, sizeof(rest), after,
+		if ((e = step(&dir, &ds, comp, rest, sizeof(rest), after,
 		    &links)) != 0)
 			break;
 	}
 	/* The last directory: its entry is trust_file()'s to judge. */
-	if (e == 0 && fstat(dir, &ds) == -1)
-		e = errno;
-	else if (e == 0 && open_to_others(&ds) && !sticky_root(&ds))
+	if (e == 0 && open_to_others(&ds) && !sticky_root(&ds))
 		e = TRUST_PATH;
-	close(dir);
+	if (dir >= 0)
+		close(dir);
 	return e;
 }
