@@ -107,7 +107,8 @@ stack_low(void)
  * Resident for the daemon's life, the supervisor gives back what the start
  * used: the heap's free tail, and the stack pages below where it runs now
  * (the start went deeper than the loop ever will; pages it needs again
- * come back zeroed). Its memory is what runsv's is.
+ * come back zeroed). It then holds what runsv does and one page of heap
+ * (bench/supervisors).
  */
 void
 resident_shed_memory(void)
