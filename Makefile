@@ -52,7 +52,8 @@ daemonize: $(OBJS)
 UNIT_TESTS = tests/unit/logfile_test tests/unit/loop_test tests/unit/msg_test \
 	     tests/unit/notify_test tests/unit/num_test tests/unit/options_test \
 	     tests/unit/pidfile_test tests/unit/relay_test \
-	     tests/unit/resource_test tests/unit/restart_test \
+	     tests/unit/report_test tests/unit/resource_test \
+	     tests/unit/restart_test \
 	     tests/unit/signame_test tests/unit/stamp_test tests/unit/tail_test \
 	     tests/unit/tcp_test
 UNIT_OBJS_logfile_test = src/logfile.o
@@ -65,6 +66,9 @@ UNIT_OBJS_options_test = src/msg.o src/num.o src/options.o src/resource.o \
 UNIT_OBJS_pidfile_test = src/pidfile.o src/lock.o src/num.o src/path.o \
 			 src/proc.o src/trust.o
 UNIT_OBJS_relay_test = $(RELAY_OBJS)
+UNIT_OBJS_report_test = src/report.o src/command.o src/lock.o src/msg.o \
+			src/num.o src/path.o src/pidfile.o src/proc.o \
+			src/trust.o
 UNIT_OBJS_resource_test = src/resource.o src/num.o
 UNIT_OBJS_restart_test = src/num.o src/restart.o
 UNIT_OBJS_signame_test = src/signame.o src/num.o

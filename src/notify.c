@@ -28,8 +28,9 @@
 
 enum var { VAR_READY, VAR_BARRIER, VAR_STATUS, VAR_ERRNO, VAR_EXTEND };
 
+/* Arrays, not pointers, so the table needs no relocation (report.c). */
 static const struct {
-	const char *name;
+	char name[24];
 	enum var var;
 } vars[] = {
 	{ "READY", VAR_READY },

@@ -66,11 +66,18 @@ enum object {
 	OBJ_OOM_SCORE_ADJ,
 };
 
-/* Each step's message; ": reason" follows when the verdict has an errno. */
+/*
+ * Each step's message; ": reason" follows when the verdict has an errno.
+ * The formats are arrays, not pointers: a pointer in a PIE is relocated at
+ * start-up, which dirties its page for good in every process, a resident
+ * supervisor's too (tables of pointers are what make RELRO a page longer).
+ * C accepts a format of exactly sizeof(fmt) characters and drops its NUL:
+ * keep the size above the longest (tests/unit/report_test.c checks).
+ */
 static const struct {
 	enum step step;
 	enum object obj;
-	const char *fmt;
+	char fmt[48];
 } messages[] = {
 	{ STEP_SETSID,		OBJ_NONE,	"cannot start a new session" },
 	{ STEP_FORK,		OBJ_NONE,	"cannot fork" },

@@ -16,8 +16,13 @@
 #include "inherit.h"
 #include "resident.h"
 
-/* Stack kept below the frame that sheds the rest: the loop's depth. */
-#define STACK_KEEP	(8 * 1024)
+/*
+ * Stack kept below the frame that sheds the rest: room for that frame's
+ * locals and the call of madvise(2), with any instrumentation we build
+ * with. The loop runs a hundred bytes above it; what its events need
+ * deeper comes back zeroed, a page fault each the first time.
+ */
+#define STACK_KEEP	512
 
 /*
  * Detached, let go of what the start left us: the caller's streams and
@@ -62,22 +67,39 @@ resident_leave_caller(struct launch *l)
 
 /*
  * The lowest address of our stack's mapping, or 0. From /proc/self/maps:
- * getrlimit gives the most it may grow to, not what it has.
+ * getrlimit gives the most it may grow to, not what it has. Read without
+ * stdio, whose FILE and buffer, freed, would stay in malloc's per-thread
+ * cache above what is live and keep malloc_trim from giving their page
+ * back.
  */
 static uintptr_t
 stack_low(void)
 {
-	char line[256];
+	char buf[512], *line, *nl;
+	size_t len = 0;
+	ssize_t n;
 	uintptr_t lo = 0, hi;
-	FILE *f = fopen("/proc/self/maps", "re");
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
 
-	if (f == NULL)
+	if (fd == -1)
 		return 0;
-	while (lo == 0 && fgets(line, sizeof(line), f) != NULL)
-		if (strstr(line, "[stack]") == NULL ||
-		    sscanf(line, "%" SCNxPTR "-%" SCNxPTR, &lo, &hi) != 2)
-			lo = 0;
-	fclose(f);
+	while (lo == 0 &&
+	    (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
+		buf[len += (size_t)n] = '\0';
+		for (line = buf; lo == 0 && (nl = strchr(line, '\n')) != NULL;
+		    line = nl + 1) {
+			*nl = '\0';
+			if (strstr(line, "[stack]") == NULL || sscanf(line,
+			    "%" SCNxPTR "-%" SCNxPTR, &lo, &hi) != 2)
+				lo = 0;
+		}
+		/* What is left of a line comes first in the next read. */
+		len = strlen(line);
+		if (len == sizeof(buf) - 1)
+			len = 0;	/* a line longer than buf: a file's */
+		memmove(buf, line, len);
+	}
+	close(fd);
 	return lo;
 }
 
@@ -85,7 +107,8 @@ stack_low(void)
  * Resident for the daemon's life, the supervisor gives back what the start
  * used: the heap's free tail, and the stack pages below where it runs now
  * (the start went deeper than the loop ever will; pages it needs again
- * come back zeroed). Its memory is what runsv's is.
+ * come back zeroed). It then holds what runsv does and one page of heap
+ * (bench/supervisors).
  */
 void
 resident_shed_memory(void)

@@ -16,8 +16,9 @@
 
 #define OOM_SCORE_ADJ_FILE	"/proc/self/oom_score_adj"
 
+/* Arrays, not pointers, so the table needs no relocation (report.c). */
 static const struct {
-	const char *name;
+	char name[12];
 	int resource;
 } names[] = {
 	{ "as",		RLIMIT_AS },

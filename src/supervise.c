@@ -75,6 +75,20 @@ struct sup {
 	bool executed;
 };
 
+/*
+ * A line among the relayed output. A function of its own, not inlined, so
+ * its buffer is not in say()'s frame: the stack a resident supervisor has
+ * touched is memory it holds, and a plain line goes deep enough.
+ */
+static void __attribute__((noinline))
+say_relayed(struct output *out, const char *fmt, va_list ap)
+{
+	char text[1024];
+
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	output_message(out, text);
+}
+
 static void
 say(struct sup *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -86,10 +100,7 @@ say(struct sup *s, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (s->out.relay != NULL) {
-		char text[1024];
-
-		(void)vsnprintf(text, sizeof(text), fmt, ap);
-		output_message(&s->out, text);
+		say_relayed(&s->out, fmt, ap);
 	} else if (s->log_fd >= 0) {
 		vmsg_to(s->log_fd, fmt, ap);
 	}
