@@ -16,7 +16,7 @@
 void
 detach_session(struct launch *l)
 {
-	struct verdict v = { STEP_DETACHED, 0, 0, 0 };
+	struct verdict v = { STEP_DETACHED, 0, 0, 0, 0, 0 };
 	pid_t pid;
 
 	if (setsid() == -1)

@@ -1,35 +1,28 @@
 /*
- * The record of the logs a start made. Each slot is written by one process
- * (the set-up) and read by another (its caller) only once the writer is
- * dead or done, so a compiler fence before the state is enough ordering.
+ * The record of the logs a start made: each process keeps its own, the
+ * set-up's from what it opened, its caller's from the set-up's records.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdatomic.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "files.h"
 #include "launch.h"
 #include "path.h"
+#include "report.h"
 
-void
-files_share(struct launch *l)
+/* The record, made on first use (zero-filled: MADE_NONE everywhere). */
+static struct files *
+record(struct launch *l)
 {
-	void *p;
-
-	if (l->files != NULL)
-		return;
-	p = mmap(NULL, sizeof(*l->files), PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	/* Zero-filled, as calloc's is: MADE_NONE everywhere. */
-	l->files = p != MAP_FAILED ? p : calloc(1, sizeof(*l->files));
-	if (l->files != NULL)
-		l->files->mapped = p != MAP_FAILED;
+	if (l->files == NULL)
+		l->files = calloc(1, sizeof(*l->files));
+	return l->files;
 }
 
 /* The log as the process at hand names it (guarded, in the set-up). */
@@ -48,12 +41,12 @@ files_open_log(struct launch *l, enum files_log which, const char *path,
     int flags, mode_t mode)
 {
 	char made[PATH_MAX];
+	struct verdict v = { STEP_LOG_MADE, (int)which, 0, 0, 0, 0 };
 	struct made_log *m;
 	struct stat st;
 	int fd;
 
-	files_share(l);
-	if (l->files == NULL) {
+	if (record(l) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
@@ -62,16 +55,35 @@ files_open_log(struct launch *l, enum files_log which, const char *path,
 	if ((fd = path_create(path, flags, mode, made, sizeof(made))) == -1 ||
 	    made[0] == '\0')
 		return fd;
-	m->ino = 0;
-	(void)snprintf(m->at, sizeof(m->at), "%s",
-	    strcmp(made, path) != 0 ? made : "");
-	atomic_signal_fence(memory_order_seq_cst);
 	m->state = MADE_BY_SETUP;
+	m->linked = strcmp(made, path) != 0;
+	(void)snprintf(m->at, sizeof(m->at), "%s", m->linked ? made : "");
+	m->ino = 0;
 	if (fstat(fd, &st) == 0) {
 		m->dev = st.st_dev;
 		m->ino = st.st_ino;
 	}
+	/* The caller removes it if we are killed before the exec. */
+	v.arg = m->linked;
+	v.dev = m->dev;
+	v.ino = m->ino;
+	if (l->report_fd >= 0)
+		report_send(l->report_fd, &v);
 	return fd;
+}
+
+void
+files_note(struct launch *l, const struct verdict *v)
+{
+	struct made_log *m;
+
+	if (v->err < 0 || v->err >= FILES_NLOGS || record(l) == NULL)
+		return;
+	m = &l->files->log[v->err];
+	m->state = MADE_BY_SETUP;
+	m->linked = v->arg != 0;
+	m->dev = (dev_t)v->dev;
+	m->ino = (ino_t)v->ino;
 }
 
 bool
@@ -120,13 +132,29 @@ remove_made(const char *path, const struct made_log *m,
 void
 files_forget(struct launch *l)
 {
-	if (l->files == NULL)
-		return;
-	if (l->files->mapped)
-		(void)munmap(l->files, sizeof(*l->files));
-	else
-		free(l->files);
+	free(l->files);
 	l->files = NULL;
+}
+
+/*
+ * Remove log which if it is still the file made. Made through a link
+ * (never with -u, which follows none) and known only from a record, it is
+ * where the link leads now; remove_made() checks it is the file made.
+ */
+static void
+remove_log(const struct launch *l, enum files_log which,
+    const struct path_guard *g)
+{
+	const struct made_log *m = &l->files->log[which];
+	char target[PATH_MAX];
+
+	if (m->linked && m->at[0] == '\0') {
+		if (realpath(which == FILES_OUT ? l->out : l->err, target) !=
+		    NULL)
+			remove_made(target, m, NULL);
+		return;
+	}
+	remove_made(log_path(l, which), m, m->linked ? NULL : g);
 }
 
 void
@@ -135,12 +163,10 @@ files_undo(struct launch *l)
 	int i;
 
 	for (i = 0; l->files != NULL && i < FILES_NLOGS; i++) {
-		struct made_log *m = &l->files->log[i];
-
-		if (m->state == MADE_NONE)
+		if (l->files->log[i].state == MADE_NONE)
 			continue;
-		remove_made(log_path(l, (enum files_log)i), m, NULL);
-		m->state = MADE_NONE;
+		remove_log(l, (enum files_log)i, NULL);
+		l->files->log[i].state = MADE_NONE;
 	}
 }
 
@@ -151,12 +177,10 @@ files_remove(const struct launch *l)
 	int i;
 
 	for (i = 0; l->files != NULL && i < FILES_NLOGS; i++) {
-		struct made_log *m = &l->files->log[i];
-
-		if (m->state != MADE_BY_SETUP)
+		if (l->files->log[i].state != MADE_BY_SETUP)
 			continue;
-		remove_made(log_path(l, (enum files_log)i), m,
-		    l->opt->user != NULL && m->at[0] == '\0' ? &g : NULL);
-		m->state = MADE_NONE;
+		remove_log(l, (enum files_log)i, l->opt->user != NULL ? &g :
+		    NULL);
+		l->files->log[i].state = MADE_NONE;
 	}
 }

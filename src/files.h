@@ -1,24 +1,26 @@
 /*
- * The log files a start creates, recorded where its caller can read them:
- * in memory shared across the fork. A set-up that fails removes what it
- * made itself; one that is killed (by SIGKILL, say) cannot, and then the
- * caller does, from this record. Just before the exec the logs become the
+ * The log files a start creates. The set-up records each in its own memory
+ * and tells whoever forked it, over the verdict pipe, which file it made
+ * (a STEP_LOG_MADE record: a shared mapping would be a shmem file to make
+ * and tear down on every start). A set-up that fails removes what it made
+ * itself; one that is killed (by SIGKILL, say) cannot, and then the caller
+ * does, from the records it read. Just before the exec the logs become the
  * command's: a start that fails after that (exit 3 or 124) keeps them, and
  * with them the daemon's own account of what went wrong.
  *
  * The one gap: a set-up killed between the return of the open(2) that
- * created a log and the store that records it, a few instructions later,
+ * created a log and the write that tells of it, a system call later,
  * leaves that log.
  */
 #ifndef DAEMONIZE_FILES_H
 #define DAEMONIZE_FILES_H
 
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 struct launch;
+struct verdict;
 
 enum files_log { FILES_OUT, FILES_ERR, FILES_NLOGS };
 
@@ -29,28 +31,21 @@ enum made_state {
 };
 
 struct made_log {
-	volatile sig_atomic_t state;
+	enum made_state state;
 	dev_t dev;		/* what was made, so that nothing else */
 	ino_t ino;		/* is removed in its place (ino 0: unknown) */
-	char at[PATH_MAX];	/* the target a dangling link led to, or "" */
+	bool linked;		/* made as the target of a dangling link */
+	char at[PATH_MAX];	/* the set-up's: that target, or "" */
 };
 
 struct files {
 	struct made_log log[FILES_NLOGS];
-	bool mapped;		/* shared with the caller, else malloc'd */
 };
 
 /*
- * The caller, before the fork: map the record shared, so the daemon's side
- * writes where the caller reads. Without it, the set-up maps one of its own
- * (and only its own undo can use it).
- */
-void files_share(struct launch *l);
-
-/*
  * The daemon's side: open the log at path (-o for FILES_OUT, -e for
- * FILES_ERR) as path_create() does, and record what that created. -1 with
- * errno.
+ * FILES_ERR) as path_create() does, record what that created and tell it
+ * on the verdict pipe. -1 with errno.
  */
 int files_open_log(struct launch *l, enum files_log which, const char *path,
     int flags, mode_t mode);
@@ -58,7 +53,16 @@ int files_open_log(struct launch *l, enum files_log which, const char *path,
 /* Whether the set-up made the log which. */
 bool files_made(const struct launch *l, enum files_log which);
 
-/* Just before the exec: the logs made are the command's from now on. */
+/*
+ * Whoever forked the set-up (the caller, or a supervisor for its first
+ * run): note a STEP_LOG_MADE record (without memory, it is not noted).
+ */
+void files_note(struct launch *l, const struct verdict *v);
+
+/*
+ * Just before the exec, and in the caller at the record of the exec: the
+ * logs made are the command's from now on.
+ */
 void files_hand_over(struct launch *l);
 
 /*

@@ -53,6 +53,11 @@ enum step {
 	 * caller still watched it; err holds its wait(2) status.
 	 */
 	STEP_RUN_ENDED,
+	/*
+	 * Not a failure: the set-up made log err (enum files_log), the file
+	 * dev and ino; arg is 1 if it was a link's target (see files.h).
+	 */
+	STEP_LOG_MADE,
 };
 
 struct verdict {
@@ -60,6 +65,7 @@ struct verdict {
 	int err;		/* errno of the failure, or 0 */
 	pid_t pid;		/* see enum step */
 	int arg;		/* see enum step */
+	unsigned long long dev, ino;	/* STEP_LOG_MADE */
 };
 
 /* The set-up's side: write the verdict (one atomic pipe write). */

@@ -57,7 +57,7 @@ undo(struct launch *l)
 void
 setup_fail(struct launch *l, enum step step, int err, pid_t pid, int arg)
 {
-	struct verdict v = { step, err, pid, arg };
+	struct verdict v = { step, err, pid, arg, 0, 0 };
 
 	undo(l);
 	/* Unlocked before the caller hears of it and perhaps starts again. */
@@ -536,7 +536,7 @@ tie_to_parent(struct launch *l)
 static void
 announce_exec(struct launch *l)
 {
-	struct verdict v = { STEP_EXECUTING, 0, getpid(), 0 };
+	struct verdict v = { STEP_EXECUTING, 0, getpid(), 0, 0, 0 };
 
 	files_hand_over(l);
 	if (l->report_fd >= 0)

@@ -281,9 +281,6 @@ start(const struct options *o)
 	/* The daemon's exit status is ours to read (and reset for it). */
 	signal(SIGCHLD, SIG_DFL);
 	launch_init(&l, o);
-	/* A shared mapping is a shmem file: only for a start with logs. */
-	if (o->out != NULL || o->err != NULL)
-		files_share(&l);
 	ready_init(&r);
 	if ((rc = prepare(&l, &r)) == 0) {
 		if (o->forks == FORKS_NONE)

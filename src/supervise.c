@@ -320,6 +320,15 @@ on_verdict(void *ctx, const struct loop_event *ev)
 
 	if (n == -1 && errno == EINTR)
 		return ev->state;
+	if (n == (ssize_t)sizeof(v) && v.step == STEP_LOG_MADE) {
+		/* The first run's logs: ours to undo, and the caller's. */
+		if (s->runs == 1) {
+			files_note(s->l, &v);
+			if (s->caller_fd >= 0)
+				report_send(s->caller_fd, &v);
+		}
+		return ev->state;
+	}
 	if (n == (ssize_t)sizeof(v)) {
 		s->why = v;
 		return ev->state;
@@ -330,7 +339,7 @@ on_verdict(void *ctx, const struct loop_event *ev)
 	if (!s->executed && s->runs == 1)
 		first_failed(s);
 	if (s->executed && s->runs == 1) {
-		struct verdict go = { STEP_EXECUTING, 0, s->run, 0 };
+		struct verdict go = { STEP_EXECUTING, 0, s->run, 0, 0, 0 };
 
 		files_forget(s->l);
 		if (s->caller_fd >= 0)
@@ -348,7 +357,7 @@ on_verdict(void *ctx, const struct loop_event *ev)
 static int
 hold(struct sup *s)
 {
-	struct verdict end = { STEP_RUN_ENDED, 0, 0, 0 };
+	struct verdict end = { STEP_RUN_ENDED, 0, 0, 0, 0, 0 };
 	siginfo_t si;
 
 	/* Its last words in the file before the caller reads them. */
@@ -440,7 +449,7 @@ on_timer(void *ctx, const struct loop_event *ev)
 	if (spawn(s) == 0)
 		return S_STARTING;
 	/* Not even forked: a failed run, as one that cannot execute. */
-	s->why = (struct verdict){ STEP_FORK, errno, 0, 0 };
+	s->why = (struct verdict){ STEP_FORK, errno, 0, 0, 0, 0 };
 	s->last_status = describe_end(s, 0, what, sizeof(what));
 	if (restart_next(&s->l->opt->restart, &s->backoff, 0, 1 << 8,
 	    &ms) != RESTART_AFTER) {

@@ -80,10 +80,16 @@ note_record(struct watch *w, const struct verdict *v)
 		w->run_status = v->err;
 		return;
 	}
+	if (v->step == STEP_LOG_MADE) {
+		files_note(w->l, v);
+		return;
+	}
 	w->last = *v;
 	w->any = true;
-	if (v->step == STEP_EXECUTING)
+	if (v->step == STEP_EXECUTING) {
 		w->daemon = v->pid;
+		files_hand_over(w->l);
+	}
 	if (v->step == STEP_EXECUTING && w->l->opt->supervise)
 		w->settled = true;
 }

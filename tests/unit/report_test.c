@@ -83,7 +83,7 @@ main(void)
 	int s;
 
 	for (i = 0; i < nitems(cases); i++) {
-		struct verdict v = { cases[i].step, cases[i].err, 0, 0 };
+		struct verdict v = { cases[i].step, cases[i].err, 0, 0, 0, 0 };
 		int rc = report_format(line, sizeof(line), &l, &v);
 
 		unit_check(rc == EXIT_SETUP && strcmp(line, cases[i].line) == 0,
@@ -91,7 +91,7 @@ main(void)
 	}
 	/* Every format ends where its text does. */
 	for (s = STEP_SETSID; s < STEP_EXEC; s++) {
-		struct verdict v = { s, 0, 0, 0 };
+		struct verdict v = { s, 0, 0, 0, 0, 0 };
 
 		if (!has_message((enum step)s))
 			continue;
