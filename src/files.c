@@ -2,7 +2,6 @@
  * The record of the logs a start made: each process keeps its own, the
  * set-up's from what it opened, its caller's from the set-up's records.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,22 +15,13 @@
 #include "path.h"
 #include "report.h"
 
-/* The record, made on first use (zero-filled: MADE_NONE everywhere). */
-static struct files *
-record(struct launch *l)
-{
-	if (l->files == NULL)
-		l->files = calloc(1, sizeof(*l->files));
-	return l->files;
-}
-
 /* The log as the process at hand names it (guarded, in the set-up). */
 static const char *
 log_path(const struct launch *l, enum files_log which)
 {
-	const struct made_log *m = &l->files->log[which];
+	const struct made_log *m = &l->files.log[which];
 
-	if (m->at[0] != '\0')
+	if (m->at != NULL)
 		return m->at;
 	return which == FILES_OUT ? l->out : l->err;
 }
@@ -46,18 +36,16 @@ files_open_log(struct launch *l, enum files_log which, const char *path,
 	struct stat st;
 	int fd;
 
-	if (record(l) == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	m = &l->files->log[which];
+	m = &l->files.log[which];
 	m->state = MADE_NONE;
 	if ((fd = path_create(path, flags, mode, made, sizeof(made))) == -1 ||
 	    made[0] == '\0')
 		return fd;
 	m->state = MADE_BY_SETUP;
 	m->linked = strcmp(made, path) != 0;
-	(void)snprintf(m->at, sizeof(m->at), "%s", m->linked ? made : "");
+	/* Without the memory, undo finds the target as the caller does. */
+	free(m->at);
+	m->at = m->linked ? strdup(made) : NULL;
 	m->ino = 0;
 	if (fstat(fd, &st) == 0) {
 		m->dev = st.st_dev;
@@ -77,9 +65,9 @@ files_note(struct launch *l, const struct verdict *v)
 {
 	struct made_log *m;
 
-	if (v->err < 0 || v->err >= FILES_NLOGS || record(l) == NULL)
+	if (v->err < 0 || v->err >= FILES_NLOGS)
 		return;
-	m = &l->files->log[v->err];
+	m = &l->files.log[v->err];
 	m->state = MADE_BY_SETUP;
 	m->linked = v->arg != 0;
 	m->dev = (dev_t)v->dev;
@@ -89,7 +77,7 @@ files_note(struct launch *l, const struct verdict *v)
 bool
 files_made(const struct launch *l, enum files_log which)
 {
-	return l->files != NULL && l->files->log[which].state != MADE_NONE;
+	return l->files.log[which].state != MADE_NONE;
 }
 
 void
@@ -97,9 +85,9 @@ files_hand_over(struct launch *l)
 {
 	int i;
 
-	for (i = 0; l->files != NULL && i < FILES_NLOGS; i++)
-		if (l->files->log[i].state == MADE_BY_SETUP)
-			l->files->log[i].state = MADE_HANDED;
+	for (i = 0; i < FILES_NLOGS; i++)
+		if (l->files.log[i].state == MADE_BY_SETUP)
+			l->files.log[i].state = MADE_HANDED;
 }
 
 /*
@@ -132,8 +120,11 @@ remove_made(const char *path, const struct made_log *m,
 void
 files_forget(struct launch *l)
 {
-	free(l->files);
-	l->files = NULL;
+	int i;
+
+	for (i = 0; i < FILES_NLOGS; i++)
+		free(l->files.log[i].at);
+	memset(&l->files, 0, sizeof(l->files));
 }
 
 /*
@@ -145,10 +136,10 @@ static void
 remove_log(const struct launch *l, enum files_log which,
     const struct path_guard *g)
 {
-	const struct made_log *m = &l->files->log[which];
+	const struct made_log *m = &l->files.log[which];
 	char target[PATH_MAX];
 
-	if (m->linked && m->at[0] == '\0') {
+	if (m->linked && m->at == NULL) {
 		if (realpath(which == FILES_OUT ? l->out : l->err, target) !=
 		    NULL)
 			remove_made(target, m, NULL);
@@ -162,11 +153,11 @@ files_undo(struct launch *l)
 {
 	int i;
 
-	for (i = 0; l->files != NULL && i < FILES_NLOGS; i++) {
-		if (l->files->log[i].state == MADE_NONE)
+	for (i = 0; i < FILES_NLOGS; i++) {
+		if (l->files.log[i].state == MADE_NONE)
 			continue;
 		remove_log(l, (enum files_log)i, NULL);
-		l->files->log[i].state = MADE_NONE;
+		l->files.log[i].state = MADE_NONE;
 	}
 }
 
@@ -176,11 +167,9 @@ files_remove(const struct launch *l)
 	struct path_guard g = { l->user.uid, l->user.groups, l->user.ngroups };
 	int i;
 
-	for (i = 0; l->files != NULL && i < FILES_NLOGS; i++) {
-		if (l->files->log[i].state != MADE_BY_SETUP)
-			continue;
-		remove_log(l, (enum files_log)i, l->opt->user != NULL ? &g :
-		    NULL);
-		l->files->log[i].state = MADE_NONE;
-	}
+	/* Removed only if still the files made: twice does no harm. */
+	for (i = 0; i < FILES_NLOGS; i++)
+		if (l->files.log[i].state == MADE_BY_SETUP)
+			remove_log(l, (enum files_log)i,
+			    l->opt->user != NULL ? &g : NULL);
 }

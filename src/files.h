@@ -35,8 +35,10 @@ struct made_log {
 	dev_t dev;		/* what was made, so that nothing else */
 	ino_t ino;		/* is removed in its place (ino 0: unknown) */
 	bool linked;		/* made as the target of a dangling link */
-	char at[PATH_MAX];	/* the set-up's: that target, or "" */
+	char *at;		/* the set-up's: that target (malloc'd), or NULL */
 };
+
+/* In struct launch, zeroed with it: MADE_NONE everywhere. */
 
 struct files {
 	struct made_log log[FILES_NLOGS];
@@ -55,7 +57,7 @@ bool files_made(const struct launch *l, enum files_log which);
 
 /*
  * Whoever forked the set-up (the caller, or a supervisor for its first
- * run): note a STEP_LOG_MADE record (without memory, it is not noted).
+ * run): note a STEP_LOG_MADE record.
  */
 void files_note(struct launch *l, const struct verdict *v);
 
@@ -67,7 +69,7 @@ void files_hand_over(struct launch *l);
 
 /*
  * A supervisor, once its first run was executed: the logs are the daemon's
- * for good, and no later run's failure removes them. The record is gone.
+ * for good, and no later run's failure removes them. The record is empty.
  */
 void files_forget(struct launch *l);
 

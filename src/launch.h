@@ -58,7 +58,7 @@ struct launch {
 
 	/* What this start created, to be removed if it fails. */
 	bool lock_created;
-	struct files *files;	/* the logs: see files.h */
+	struct files files;	/* the logs made: see files.h */
 };
 
 #endif
