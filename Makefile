@@ -49,26 +49,29 @@ daemonize: $(OBJS)
 
 # C unit tests of the parsers (tests/unit): each a program of TAP lines,
 # linked with the objects it tests.
-UNIT_TESTS = tests/unit/logfile_test tests/unit/loop_test tests/unit/msg_test \
+UNIT_TESTS = tests/unit/arena_test tests/unit/logfile_test \
+	     tests/unit/loop_test tests/unit/msg_test \
 	     tests/unit/notify_test tests/unit/num_test tests/unit/options_test \
 	     tests/unit/pidfile_test tests/unit/relay_test \
 	     tests/unit/report_test tests/unit/resource_test \
 	     tests/unit/restart_test \
 	     tests/unit/signame_test tests/unit/stamp_test tests/unit/tail_test \
 	     tests/unit/tcp_test
+UNIT_OBJS_arena_test = src/arena.o
 UNIT_OBJS_logfile_test = src/logfile.o
-UNIT_OBJS_loop_test = src/loop.o
+UNIT_OBJS_loop_test = src/arena.o src/loop.o
 UNIT_OBJS_msg_test = src/msg.o
 UNIT_OBJS_notify_test = src/notify.o src/num.o src/proc.o
 UNIT_OBJS_num_test = src/num.o
-UNIT_OBJS_options_test = src/msg.o src/num.o src/options.o src/resource.o \
-			 src/restart.o src/signame.o src/usage.o src/waitspec.o
-UNIT_OBJS_pidfile_test = src/pidfile.o src/lock.o src/num.o src/path.o \
-			 src/proc.o src/trust.o
+UNIT_OBJS_options_test = src/arena.o src/msg.o src/num.o src/options.o \
+			 src/resource.o src/restart.o src/signame.o src/usage.o \
+			 src/waitspec.o
+UNIT_OBJS_pidfile_test = src/arena.o src/pidfile.o src/lock.o src/num.o \
+			 src/path.o src/proc.o src/trust.o
 UNIT_OBJS_relay_test = $(RELAY_OBJS)
-UNIT_OBJS_report_test = src/report.o src/command.o src/lock.o src/msg.o \
-			src/num.o src/path.o src/pidfile.o src/proc.o \
-			src/trust.o
+UNIT_OBJS_report_test = src/arena.o src/report.o src/command.o src/lock.o \
+			src/msg.o src/num.o src/path.o src/pidfile.o \
+			src/proc.o src/trust.o
 UNIT_OBJS_resource_test = src/resource.o src/num.o
 UNIT_OBJS_restart_test = src/num.o src/restart.o
 UNIT_OBJS_signame_test = src/signame.o src/num.o

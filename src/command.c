@@ -6,12 +6,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "command.h"
 #include "exitcodes.h"
 #include "path.h"
@@ -46,27 +48,21 @@ search_path(const char *name, const char *cwd)
 		dirs = DEFAULT_PATH;
 	for (;;) {
 		size_t len = strcspn(dirs, ":");
-		char *dir, *cand;
-		int e;
+		/* No heap for what is thrown away: see arena.h. */
+		char cand[PATH_MAX];
+		int n, e;
 
-		dir = len == 0 ? strdup(".") : strndup(dirs, len);
-		cand = NULL;
-		if (dir == NULL || asprintf(&cand, "%s/%s", dir, name) == -1) {
-			free(dir);
-			errno = ENOMEM;
-			return NULL;
-		}
-		free(dir);
-		if ((e = check_executable(cand)) == 0) {
+		n = snprintf(cand, sizeof(cand), "%.*s/%s",
+		    len == 0 ? 1 : (int)len, len == 0 ? "." : dirs, name);
+		if (n < 0 || (size_t)n >= sizeof(cand)) {
+			e = ENAMETOOLONG;	/* as stat(2) would say */
+		} else if ((e = check_executable(cand)) == 0) {
 			char *abs = path_absolute(cand, cwd);
 
-			free(cand);
 			if (abs != NULL || errno == ENOMEM)
 				return abs;
 			/* A relative entry, and no known directory: skip it. */
 			e = ENOENT;
-		} else {
-			free(cand);
 		}
 		if (e == EACCES)
 			seen = EACCES;
@@ -93,7 +89,7 @@ command_find(const char *name, const char *cwd)
 	if ((abs = path_absolute(name, cwd)) == NULL)
 		return NULL;
 	if ((e = check_executable(abs)) != 0) {
-		free(abs);
+		arena_free(abs);
 		errno = e;
 		return NULL;
 	}

@@ -10,8 +10,9 @@
 
 /*
  * The path to execute for name: name itself made absolute against cwd when
- * it has a slash, else the first executable match in PATH. NULL with errno
- * ENOENT (not found), EACCES or EISDIR (found, not executable) or ENOMEM.
+ * it has a slash, else the first executable match in PATH; allocated as
+ * path_absolute()'s is (arena_free()). NULL with errno ENOENT (not found),
+ * EACCES or EISDIR (found, not executable) or ENOMEM.
  */
 char *command_find(const char *name, const char *cwd);
 

@@ -16,7 +16,10 @@
 struct launch {
 	const struct options *opt;
 
-	/* Absolute forms of the paths given, resolved before any chdir. */
+	/*
+	 * Absolute forms of the paths given, resolved before any chdir;
+	 * from the arena (arena.h), kept for the daemon's life.
+	 */
 	char *pidfile;
 	char *lockfile;
 	char *out;

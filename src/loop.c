@@ -7,11 +7,11 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "clock.h"
 #include "loop.h"
 
@@ -35,7 +35,10 @@ action_of(const struct loop *lp, int event)
 	return lp->table[lp->state * lp->nevents + event];
 }
 
-/* A free slot, reused so handles stay small and stable. */
+/*
+ * A free slot, reused so handles stay small and stable. The tables come
+ * from the arena: a resident supervisor keeps its loop for life.
+ */
 static struct loop_src *
 new_src(struct loop *lp, int *handle)
 {
@@ -45,7 +48,8 @@ new_src(struct loop *lp, int *handle)
 		;
 	if (i == lp->cap) {
 		size_t cap = lp->cap != 0 ? lp->cap * 2 : 8;
-		struct loop_src *s = reallocarray(lp->src, cap, sizeof(*s));
+		struct loop_src *s = arena_grow(lp->src, lp->cap, cap,
+		    sizeof(*s));
 
 		if (s == NULL)
 			return NULL;
@@ -120,12 +124,15 @@ reserve(struct loop *lp)
 		need += s->kind == LOOP_GROUP ? s->group->nfds(s->data) : 1;
 	}
 	if (need > lp->npfd_cap) {
-		struct pollfd *p = reallocarray(lp->pfd, need, sizeof(*p));
+		/* One a source at least: the arena does not reuse room. */
+		size_t cap = need > lp->cap ? need : lp->cap;
+		struct pollfd *p = arena_grow(lp->pfd, lp->npfd_cap, cap,
+		    sizeof(*p));
 
 		if (p == NULL)
 			return false;
 		lp->pfd = p;
-		lp->npfd_cap = need;
+		lp->npfd_cap = cap;
 	}
 	return true;
 }
@@ -304,8 +311,8 @@ loop_run(struct loop *lp)
 void
 loop_free(struct loop *lp)
 {
-	free(lp->src);
-	free(lp->pfd);
+	arena_free(lp->src);
+	arena_free(lp->pfd);
 	lp->src = NULL;
 	lp->pfd = NULL;
 	lp->nsrc = lp->cap = lp->npfd_cap = 0;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-
+#include "arena.h"
 #include "exitcodes.h"
 #include "msg.h"
 #include "num.h"
@@ -375,6 +375,45 @@ take_option(struct options *o, int c, char *arg)
 	return 0;
 }
 
+/*
+ * The list option c adds to, made when it is first given, with room for
+ * one entry a word of argv (which bounds how often it can be): a start
+ * without -E, -w, --keep-fd or --rlimit makes none. From the arena, since
+ * a resident supervisor keeps them (arena.h). 0, or the exit code.
+ */
+static int
+make_list(struct options *o, int c, size_t words)
+{
+	bool made = true;
+
+	switch (c) {
+	case 'E':
+		if (o->env == NULL)
+			made = (o->env = arena_calloc(words,
+			    sizeof(*o->env))) != NULL;
+		break;
+	case 'w':
+		if (o->wait == NULL)
+			made = (o->wait = arena_calloc(words,
+			    sizeof(*o->wait))) != NULL;
+		break;
+	case OPT_KEEP_FD:
+		if (o->keep == NULL)
+			made = (o->keep = arena_calloc(words,
+			    sizeof(*o->keep))) != NULL;
+		break;
+	case OPT_RLIMIT:
+		if (o->rlimits == NULL)
+			made = (o->rlimits = arena_calloc(words,
+			    sizeof(*o->rlimits))) != NULL;
+		break;
+	}
+	if (made)
+		return 0;
+	msg("cannot parse options: out of memory");
+	return EXIT_SETUP;
+}
+
 static int
 check_user_form(const char *user)
 {
@@ -493,16 +532,6 @@ options_parse(struct options *o, int argc, char *argv[])
 	o->restart.max_ms = RESTART_MAX_DEFAULT_MS;
 	o->restart.limit = -1;
 	o->log_keep = LOG_KEEP_DEFAULT;
-	/* Each -E, -w, --keep-fd or --rlimit takes a word: argc bounds them. */
-	o->env = calloc((size_t)argc, sizeof(*o->env));
-	o->keep = calloc((size_t)argc, sizeof(*o->keep));
-	o->wait = calloc((size_t)argc, sizeof(*o->wait));
-	o->rlimits = calloc((size_t)argc, sizeof(*o->rlimits));
-	if (o->env == NULL || o->keep == NULL || o->wait == NULL ||
-	    o->rlimits == NULL) {
-		msg("cannot parse options: out of memory");
-		return EXIT_SETUP;
-	}
 
 	opterr = 0;
 	for (;;) {
@@ -512,7 +541,8 @@ options_parse(struct options *o, int argc, char *argv[])
 			break;
 		if (c == '?' || c == ':')
 			return bad_option(argv, at, c);
-		if ((rc = take_option(o, c, optarg)) != 0)
+		if ((rc = make_list(o, c, (size_t)argc)) != 0 ||
+		    (rc = take_option(o, c, optarg)) != 0)
 			return rc;
 		note_seen(&seen, c);
 	}
@@ -543,9 +573,9 @@ options_free(struct options *o)
 		if (o->wait[i].kind == WAIT_LOG)
 			regfree(&o->wait[i].re);
 	}
-	free(o->wait);
-	free(o->env);
-	free(o->keep);
-	free(o->rlimits);
+	arena_free(o->wait);
+	arena_free(o->env);
+	arena_free(o->keep);
+	arena_free(o->rlimits);
 	memset(o, 0, sizeof(*o));
 }

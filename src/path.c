@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "path.h"
 
 /* Rounds of create-or-open against a file that keeps vanishing. */
@@ -17,17 +18,20 @@
 char *
 path_absolute(const char *p, const char *cwd)
 {
+	const char *sep = "";
 	char *abs;
 
-	if (p[0] == '/')
-		return strdup(p);
-	if (cwd == NULL) {
+	if (p[0] == '/') {
+		cwd = "";
+	} else if (cwd == NULL) {
 		errno = ENOENT;
 		return NULL;
+	} else if (cwd[strlen(cwd) - 1] != '/') {
+		sep = "/";
 	}
-	if (asprintf(&abs, "%s%s%s", cwd,
-	    cwd[strlen(cwd) - 1] == '/' ? "" : "/", p) == -1)
-		return NULL;
+	abs = arena_calloc(strlen(cwd) + strlen(sep) + strlen(p) + 1, 1);
+	if (abs != NULL)
+		(void)stpcpy(stpcpy(stpcpy(abs, cwd), sep), p);
 	return abs;
 }
 

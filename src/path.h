@@ -10,9 +10,10 @@
 #include <sys/types.h>
 
 /*
- * p itself if absolute, else cwd/p; newly allocated. NULL with errno ENOMEM,
- * or ENOENT for a relative p when cwd is NULL (the caller's directory could
- * not be found).
+ * p itself if absolute, else cwd/p; newly allocated, from the arena (a
+ * start keeps its paths for the daemon's life: arena.h), so freed with
+ * arena_free(). NULL with errno ENOMEM, or ENOENT for a relative p when
+ * cwd is NULL (the caller's directory could not be found).
  */
 char *path_absolute(const char *p, const char *cwd);
 

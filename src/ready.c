@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "exitcodes.h"
 #include "msg.h"
 #include "options.h"
@@ -42,7 +43,7 @@ src_free(struct ready_src *s)
 	if (s->pipe >= 0)
 		close(s->pipe);
 	tcp_free(&s->tcp);
-	free(s->path);
+	arena_free(s->path);
 	logwait_free(&s->log);
 }
 

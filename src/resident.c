@@ -32,8 +32,11 @@
 void
 resident_leave_caller(struct launch *l)
 {
+	size_t max = l->opt->nkeep + l->nready_fds + nitems(l->guard_fd) + 6;
 	size_t n = 0, i;
-	int null, *keep;
+	/* On the stack for the usual few: no heap to keep (arena.h). */
+	int few[32], *keep = few;
+	int null;
 
 	if (l->opt->forks == FORKS_NONE)
 		return;
@@ -45,9 +48,7 @@ resident_leave_caller(struct launch *l)
 		close(null);
 	}
 	(void)chdir("/");
-	keep = calloc(l->opt->nkeep + l->nready_fds + nitems(l->guard_fd) + 6,
-	    sizeof(*keep));
-	if (keep == NULL)
+	if (max > nitems(few) && (keep = calloc(max, sizeof(*keep))) == NULL)
 		return;
 	for (i = 0; i < l->opt->nkeep; i++)
 		keep[n++] = l->opt->keep[i];
@@ -62,7 +63,8 @@ resident_leave_caller(struct launch *l)
 	keep[n++] = l->report_fd;
 	keep[n++] = l->msg_fd;
 	inherit_close_except(keep, n);
-	free(keep);
+	if (keep != few)
+		free(keep);
 }
 
 /*
@@ -105,9 +107,10 @@ stack_low(void)
 
 /*
  * Resident for the daemon's life, the supervisor gives back what the start
- * used: the heap's free tail, and the stack pages below where it runs now
- * (the start went deeper than the loop ever will; pages it needs again
- * come back zeroed). It then holds what runsv does and one page of heap
+ * used: the heap's free tail (a start with -u, -w or the relay has a heap;
+ * others keep what they need in the arena, arena.h), and the stack pages
+ * below where it runs now (the start went deeper than the loop ever will;
+ * pages it needs again come back zeroed). It then holds what runsv does
  * (bench/supervisors).
  */
 void

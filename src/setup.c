@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "command.h"
 #include "compat.h"
 #include "exitcodes.h"
@@ -111,7 +112,7 @@ guard_path(struct launch *l, char **path, enum step step)
 	if (asprintf(&safe, "/proc/self/fd/%d/%s", dir, name) == -1)
 		fail(l, step, ENOMEM);
 	free(name);
-	free(*path);
+	arena_free(*path);
 	*path = safe;
 	l->guard_fd[l->nguard++] = dir;
 }
@@ -387,12 +388,16 @@ truncate_logs(struct launch *l)
 static void
 close_descriptors(struct launch *l)
 {
+	size_t max = l->opt->nkeep + l->nready_fds + nitems(l->guard_fd) + 4;
 	size_t n = 0, i;
-	int *kp;
+	/*
+	 * On the stack for the usual few: the start allocates nothing
+	 * (arena.h), and a first malloc here would cost the set-up malloc's
+	 * set-up and a heap.
+	 */
+	int few[32], *kp = few;
 
-	kp = calloc(l->opt->nkeep + l->nready_fds + nitems(l->guard_fd) + 4,
-	    sizeof(*kp));
-	if (kp == NULL)
+	if (max > nitems(few) && (kp = calloc(max, sizeof(*kp))) == NULL)
 		fail(l, STEP_FDS, errno);
 	for (i = 0; i < l->opt->nkeep; i++)
 		kp[n++] = l->opt->keep[i];
@@ -406,7 +411,8 @@ close_descriptors(struct launch *l)
 	kp[n++] = l->report_fd;
 	kp[n++] = l->msg_fd;
 	inherit_close_except(kp, n);
-	free(kp);
+	if (kp != few)
+		free(kp);
 	if (l->supervised)
 		l->pid_fd = l->lock_fd = -1;
 }

@@ -55,6 +55,18 @@ EOF
 	alive "$pid"
 }
 
+# Its memory is measured by bench/supervisors; the fact behind it is that
+# nothing on the way to it calls malloc (src/arena.h), so it has no heap.
+@test "the supervisor has no heap: with a pidfile, and with -o and -e" {
+	ldd "$DAEMONIZE" | grep -q libasan && skip "AddressSanitizer's allocator"
+	dz -r -p d.pid sleep 3741
+	dz -r -p e.pid -o e.out -e e.err sleep 3742
+	for f in d.pid e.pid; do
+		pid=$(pid_in "$f")
+		assert_equal "$(grep -c '\[heap\]$' "/proc/$pid/maps")" 0
+	done
+}
+
 @test "a missing command: 127, and no supervisor, pidfile, lockfile or log left" {
 	t=$(tag)
 	before=$(listing)
