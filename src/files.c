@@ -137,9 +137,10 @@ remove_log(const struct launch *l, enum files_log which,
     const struct path_guard *g)
 {
 	const struct made_log *m = &l->files.log[which];
-	char target[PATH_MAX];
 
 	if (m->linked && m->at == NULL) {
+		char target[PATH_MAX];
+
 		if (realpath(which == FILES_OUT ? l->out : l->err, target) !=
 		    NULL)
 			remove_made(target, m, NULL);
