@@ -137,16 +137,15 @@ remove_log(const struct launch *l, enum files_log which,
     const struct path_guard *g)
 {
 	const struct made_log *m = &l->files.log[which];
+	const char *path = log_path(l, which);
+	char target[PATH_MAX];
 
 	if (m->linked && m->at == NULL) {
-		char target[PATH_MAX];
-
-		if (realpath(which == FILES_OUT ? l->out : l->err, target) !=
-		    NULL)
-			remove_made(target, m, NULL);
-		return;
+		if (realpath(path, target) == NULL)
+			return;
+		path = target;
 	}
-	remove_made(log_path(l, which), m, m->linked ? NULL : g);
+	remove_made(path, m, m->linked ? NULL : g);
 }
 
 void

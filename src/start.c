@@ -205,6 +205,23 @@ catch_interrupts(sigset_t *old)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/* The verdict pipe; our end never blocks: what is there is read any time. */
+static int
+verdict_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		msg("cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) == -1) {
+		msg("cannot set up a pipe: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	return 0;
+}
+
 /* Fork, let the child detach, and watch it until the start is settled. */
 static int
 spawn(struct launch *l, struct ready *r, long long deadline)
@@ -227,16 +244,7 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 		close(w.sigfd);
 		return EXIT_SETUP;
 	}
-	if (pipe2(fds, O_CLOEXEC) == -1) {
-		msg("cannot create a pipe: %s", strerror(errno));
-		close(w.sigfd);
-		return EXIT_SETUP;
-	}
-	/* Our end never blocks: what is there is read at any time. */
-	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) == -1) {
-		msg("cannot set up a pipe: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
+	if (verdict_pipe(fds) == -1) {
 		close(w.sigfd);
 		return EXIT_SETUP;
 	}
