@@ -12,6 +12,7 @@
 #include "report.h"
 #include "setup.h"
 #include "supervise.h"
+#include "warden.h"
 
 void
 detach_session(struct launch *l)
@@ -27,6 +28,7 @@ detach_session(struct launch *l)
 		setup_fail(l, STEP_FORK, errno, 0, 0);
 	if (pid == 0)
 		return;
+	warden_note_daemon(pid);
 	/*
 	 * So the caller can wait for all of it to be gone. Sent from here,
 	 * while the daemon's side gets on with its set-up, not by that side.

@@ -267,7 +267,7 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 	}
 	if (w.child == 0) {
 		if (l->opt->forks == FORKS_TWO)
-			warden_note_child();	/* no atfork handler ran */
+			warden_note_vforked();	/* no atfork handler ran */
 		close(fds[0]);
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		detach_daemon(l);

@@ -17,15 +17,17 @@
  *    warden's alone; even then it calls nothing that allocates, since the
  *    caller may have died inside malloc.
  *
- * Whom to stop is told by the forks themselves: a pthread_atfork(3)
- * handler has the first child (whose pid names the daemon's session and
- * group) and then the daemon's side each write their own pid to the pipe
- * before they do anything else (a first child made by vfork(2), which runs
- * no handler, calls it itself). A caller told the pid by fork(2) could be
- * killed before it passed it on; the pipe's end of file cannot come
- * before the children have written, since they hold copies of its write
- * end until their set-up closes them. (A shared mapping for them to write
- * to is a shmem file, dearer in a micro-benchmark than two wake-ups.)
+ * Whom to stop is told by the forks themselves, not by the caller, which
+ * could be killed before it passed on a pid fork(2) gave it. A first
+ * child made by vfork(2) (the default two forks) runs in the caller's
+ * memory, and so in the warden's: it writes its own pid (which names the
+ * daemon's session and group) and then the daemon's side's, as fork(2)
+ * returns it, straight into the plan, and the warden sleeps through it.
+ * A child made by fork(2) (-1) has only a copy: a pthread_atfork(3)
+ * handler has it write its pid to the pipe first thing. Either way the
+ * pipe's end of file cannot come before the pids are told, since the
+ * children hold copies of its write end until their set-up closes them
+ * (the first child until it leaves).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,6 +66,7 @@ struct warden_plan {
 	atomic_bool has_file;
 	atomic_bool has_dir;
 	atomic_bool spare;
+	atomic_int pid[2];	/* the first child, the daemon's side */
 };
 
 /*
@@ -74,13 +77,39 @@ struct warden_plan {
 static int forked_fd = -1;
 static ino_t forked_ino;
 
-/* In each child fork(2) makes: the first, then the daemon's side. */
+/*
+ * The plan, for a first child made by vfork(2) to write to; and whether
+ * one did, in which case the daemon's side (a copy of it) writes nothing.
+ */
+static struct warden_plan *shared_plan;
+static bool told_in_plan;
+
 void
-warden_note_child(void)
+warden_note_vforked(void)
 {
-	pid_t pid = getpid();
+	if (shared_plan == NULL)
+		return;
+	atomic_store(&shared_plan->pid[0], getpid());
+	told_in_plan = true;
+}
+
+void
+warden_note_daemon(pid_t pid)
+{
+	if (told_in_plan)
+		atomic_store(&shared_plan->pid[1], pid);
+}
+
+/* In each child fork(2) makes: the first, then the daemon's side. */
+static void
+note_forked(void)
+{
+	pid_t pid;
 	struct stat st;
 
+	if (told_in_plan)
+		return;
+	pid = getpid();
 	if (forked_fd >= 0 && fstat(forked_fd, &st) == 0 &&
 	    st.st_ino == forked_ino && S_ISFIFO(st.st_mode))
 		(void)!write(forked_fd, &pid, sizeof(pid));
@@ -187,10 +216,14 @@ warden_main(void *arg)
 	    (p->fd > 0 && close_range(0, (unsigned)p->fd - 1, 0) != 0) ||
 	    close_range((unsigned)p->fd + 1, ~0U, 0) != 0)
 		return 1;
-	/* The forks' pids, then end of file once the caller is gone. */
+	/* The forks' pids, if they are not in the plan; then end of file. */
 	while (read(p->fd, &got, sizeof(got)) == (ssize_t)sizeof(got))
 		if (n < 2)
 			pid[n++] = got;
+	if (n == 0) {
+		pid[0] = atomic_load(&p->pid[0]);
+		pid[1] = atomic_load(&p->pid[1]);
+	}
 	undo(p, pid[0], pid[1]);
 	/*
 	 * Returned: clone(2)'s wrapper ends the process, and no noreturn
@@ -218,7 +251,7 @@ warden_start(struct warden *w, const char *pidfile)
 	static bool registered;
 
 	if (!registered) {
-		if ((errno = pthread_atfork(NULL, NULL, warden_note_child)) != 0)
+		if ((errno = pthread_atfork(NULL, NULL, note_forked)) != 0)
 			return -1;
 		registered = true;
 	}
@@ -242,7 +275,7 @@ warden_start(struct warden *w, const char *pidfile)
 	}
 	close(fds[0]);
 	w->fd = fds[1];
-	w->plan = p;
+	w->plan = shared_plan = p;
 	if (fstat(w->fd, &st) == 0) {
 		forked_ino = st.st_ino;
 		forked_fd = w->fd;
@@ -280,6 +313,25 @@ warden_spare(const struct warden *w)
 		atomic_store(&w->plan->spare, true);
 }
 
+/*
+ * Move the sleeping warden to our CPU before it is woken to die: its exit,
+ * and ours from waiting for it, are then a switch on one CPU, not two
+ * wake-ups across them (on a virtual machine, a sleeping CPU's wake-up is
+ * what costs). A hint: if it fails, it only costs that.
+ */
+static void
+wake_here(pid_t pid)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	(void)sched_setaffinity(pid, sizeof(one), &one);
+}
+
 void
 warden_end(struct warden *w)
 {
@@ -294,6 +346,7 @@ warden_end(struct warden *w)
 	 * memory mapped there later.
 	 */
 	if (w->pidfd >= 0) {
+		wake_here(w->pid);
 		(void)pidfd_send_signal(w->pidfd, SIGKILL, NULL, 0);
 		while (waitid(P_PIDFD, (id_t)w->pidfd, &si, WEXITED) == -1 &&
 		    errno == EINTR)
@@ -304,6 +357,10 @@ warden_end(struct warden *w)
 		if (forked_fd == w->fd)
 			forked_fd = -1;
 		close(w->fd);
+	}
+	if (shared_plan == w->plan) {
+		shared_plan = NULL;
+		told_in_plan = false;
 	}
 	warden_init(w);
 }

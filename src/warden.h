@@ -28,7 +28,8 @@ void warden_init(struct warden *w);
  * Start the warden; pidfile (absolute, or NULL; not freed before
  * warden_end) is removed after a stop if it names no live daemon. From
  * then on, the first two children fork(2) makes (the first child, then
- * the daemon's side) note their pids for it. 0, or -1 with errno.
+ * the daemon's side) note their pids for it; see warden_note_vforked()
+ * for a first child vfork(2) makes. 0, or -1 with errno.
  */
 int warden_start(struct warden *w, const char *pidfile);
 
@@ -40,10 +41,13 @@ int warden_start(struct warden *w, const char *pidfile);
 void warden_path(const struct warden *w, const char *path, bool dir);
 
 /*
- * What the pthread_atfork(3) handler does in each child: note its pid. For
- * a child made by vfork(2), which runs no handler, to call first thing.
+ * For a first child made by vfork(2), which shares the caller's memory and
+ * runs no pthread_atfork(3) handler: note its own pid, first thing, and
+ * then the daemon's side's, as fork(2) returns it. Without a warden, or in
+ * any other process, they do nothing.
  */
-void warden_note_child(void);
+void warden_note_vforked(void);
+void warden_note_daemon(pid_t pid);
 
 /* The daemon is ready: it is to be left running. */
 void warden_spare(const struct warden *w);
