@@ -6,16 +6,16 @@
 #include <errno.h>
 #include <linux/magic.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <bsd/stdlib.h>
 
 #include "notify.h"
 #include "num.h"
@@ -178,18 +178,24 @@ notify_parent(void)
 	return "/tmp";
 }
 
-/* parent/daemonize.XXXXXX, as mkdtemp(3) names it. */
+/*
+ * parent/daemonize.XXXXXX, as mkdtemp(3) names it: six letters or digits
+ * from one getrandom(2), the 62**6 names being a sliver of 2**64.
+ */
 static int
 name_dir(struct notify_place *np, const char *parent)
 {
 	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789";
+	uint64_t r;
 	char x[7];
 	size_t i;
 	int n;
 
-	for (i = 0; i < sizeof(x) - 1; i++)
-		x[i] = chars[arc4random_uniform(sizeof(chars) - 1)];
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -1;
+	for (i = 0; i < sizeof(x) - 1; i++, r /= sizeof(chars) - 1)
+		x[i] = chars[r % (sizeof(chars) - 1)];
 	x[i] = '\0';
 	n = snprintf(np->dir, sizeof(np->dir), "%s/daemonize.%s", parent, x);
 	if (n < 0 || (size_t)n >= sizeof(np->dir) ||
@@ -205,20 +211,25 @@ name_dir(struct notify_place *np, const char *parent)
 /*
  * mkdtemp(3) by hand: each name is told to the hook before it is made, so
  * that no moment exists where the directory is there and nobody knows it.
- * 0700; with a user, 0711 so the user reaches the socket.
+ * 0700 whatever our umask (one with 0100 would lock us out); with a user,
+ * 0711 so the user reaches the socket.
  */
 static int
 make_dir(struct notify_place *np, const char *parent, notify_hook *hook,
     void *arg, bool user)
 {
-	int tries;
+	mode_t mask;
+	int tries, e;
 
 	for (tries = 0; tries < NAME_TRIES; tries++) {
 		if (name_dir(np, parent) == -1)
 			return -1;
 		hook(arg, np->dir, true);
 		hook(arg, np->path, false);
-		if (mkdir(np->dir, 0700) == 0)
+		mask = umask(077);
+		e = mkdir(np->dir, 0700);
+		umask(mask);
+		if (e == 0)
 			return user && chmod(np->dir, 0711) == -1 ? -1 : 0;
 		if (errno != EEXIST)
 			break;
@@ -231,7 +242,8 @@ static int
 bind_socket(struct notify_place *np, bool user, uid_t uid, gid_t gid)
 {
 	struct sockaddr_un sa;
-	int fd, one = 1;
+	int fd, e, one = 1;
+	mode_t mask;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
@@ -243,13 +255,20 @@ bind_socket(struct notify_place *np, bool user, uid_t uid, gid_t gid)
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd == -1)
 		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1)
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == -1)
+		goto fail;
+	/*
+	 * Sending takes write permission on the socket: 0600, whatever our
+	 * umask, made so by bind(2) (a umask of our own, not shared with the
+	 * warden) rather than by a chmod(2) after.
+	 */
+	mask = umask(0177);
+	e = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(mask);
+	if (e == -1)
 		goto fail;
 	np->bound = true;
-	/* Sending takes write permission on the socket. */
-	if (chmod(np->path, 0600) == -1 ||
-	    (user && chown(np->path, uid, gid) == -1))
+	if (user && chown(np->path, uid, gid) == -1)
 		goto fail;
 	return fd;
 fail:

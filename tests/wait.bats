@@ -287,6 +287,25 @@ need_systemd_notify() {
 	assert_not_exists "${output%/notify}"
 }
 
+@test "notify: the directory is 0700 and the socket 0600 whatever the caller's umask" {
+	need_systemd_notify
+	local me
+	me=$(id -un)
+	for mask in 0777 0000 0177; do
+		rm -f sock d.pid
+		run --separate-stderr sh -c 'umask "$1"; shift; exec "$@"' sh \
+		    "$mask" "$DAEMONIZE" -t 10 -w notify -p d.pid -c "$PWD" sh -c '
+			stat -c "%a %U %F" "${NOTIFY_SOCKET%/*}" \
+			    "$NOTIFY_SOCKET" >sock
+			umask >>sock
+			systemd-notify --ready; exec sleep 3652'
+		assert_started
+		kill -KILL "$(pid_in d.pid)"
+		# The daemon has the umask of -m (022); ours shaped neither.
+		holds sock "700 $me directory"$'\n'"600 $me socket"$'\n0022\n'
+	done
+}
+
 @test "notify: with -u the socket is the user's alone, and it works" {
 	need_root
 	need_systemd_notify
