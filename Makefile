@@ -52,7 +52,7 @@ daemonize: $(OBJS)
 UNIT_TESTS = tests/unit/arena_test tests/unit/logfile_test \
 	     tests/unit/loop_test tests/unit/msg_test \
 	     tests/unit/notify_test tests/unit/num_test tests/unit/options_test \
-	     tests/unit/pidfile_test tests/unit/relay_test \
+	     tests/unit/pidfile_test tests/unit/proc_test tests/unit/relay_test \
 	     tests/unit/report_test tests/unit/resource_test \
 	     tests/unit/restart_test \
 	     tests/unit/signame_test tests/unit/stamp_test tests/unit/tail_test \
@@ -68,6 +68,7 @@ UNIT_OBJS_options_test = src/arena.o src/msg.o src/num.o src/options.o \
 			 src/waitspec.o
 UNIT_OBJS_pidfile_test = src/arena.o src/pidfile.o src/lock.o src/num.o \
 			 src/path.o src/proc.o src/trust.o
+UNIT_OBJS_proc_test = src/proc.o
 UNIT_OBJS_relay_test = $(RELAY_OBJS)
 UNIT_OBJS_report_test = src/arena.o src/report.o src/command.o src/lock.o \
 			src/msg.o src/num.o src/path.o src/pidfile.o \

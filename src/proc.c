@@ -14,6 +14,25 @@
 #define FIELD_FIRST	3
 #define FIELD_STARTTIME	22
 
+#define PID_LIMIT	4194304	/* no pid is larger (PID_MAX_LIMIT) */
+
+/* A short /proc file, NUL-terminated, without stdio: its length or -1. */
+static ssize_t
+read_short(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 static int
 parse_fields(char *p, struct proc_stat *ps)
 {
@@ -55,18 +74,12 @@ proc_stat(pid_t pid, struct proc_stat *ps)
 {
 	char path[64], buf[1024], *p;
 	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0) {
+	if ((n = read_short(path, buf, sizeof(buf))) <= 0) {
 		errno = n == 0 ? ENOENT : errno;
 		return -1;
 	}
-	buf[n] = '\0';
 	/* comm may hold spaces and parentheses: it ends at the last ')'. */
 	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' ||
 	    parse_fields(p + 2, ps) == -1) {
@@ -158,35 +171,51 @@ proc_lockers(dev_t dev, ino_t ino, pid_t *pids, size_t max)
 	return find_lockers(dev, ino, 0, false, pids, max);
 }
 
+static bool
+named(long pid, const char *comm)
+{
+	char path[64], name[64];
+
+	if (comm == NULL)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	if (read_short(path, name, sizeof(name)) <= 0)
+		return false;
+	name[strcspn(name, "\n")] = '\0';
+	return strcmp(name, comm) == 0;
+}
+
+/*
+ * The children file is pids and spaces, read in pieces (a number may
+ * straddle two): this is on the way to a -w notify start's return.
+ */
 pid_t
 proc_find_child(pid_t parent, const char *comm)
 {
-	char path[96], name[64];
+	char path[96], buf[256];
+	long child = 0;
 	pid_t found = 0;
-	long child;
-	FILE *f;
+	ssize_t n, i;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children",
 	    (long)parent, (long)parent);
-	if ((f = fopen(path, "re")) == NULL)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	while (found == 0 && fscanf(f, "%ld", &child) == 1) {
-		FILE *c;
-
-		if (comm == NULL) {
-			found = (pid_t)child;
-			break;
+	while (found == 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n && found == 0; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				if (child <= PID_LIMIT)
+					child = child * 10 + (buf[i] - '0');
+				continue;
+			}
+			if (child > 0 && named(child, comm))
+				found = (pid_t)child;
+			child = 0;
 		}
-		snprintf(path, sizeof(path), "/proc/%ld/comm", child);
-		if ((c = fopen(path, "re")) == NULL)
-			continue;
-		if (fgets(name, sizeof(name), c) != NULL &&
-		    strcspn(name, "\n") == strlen(comm) &&
-		    strncmp(name, comm, strlen(comm)) == 0)
-			found = (pid_t)child;
-		fclose(c);
-	}
-	fclose(f);
+	if (found == 0 && child > 0 && named(child, comm))
+		found = (pid_t)child;
+	close(fd);
 	return found;
 }
 
