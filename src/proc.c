@@ -185,22 +185,26 @@ named(long pid, const char *comm)
 	return strcmp(name, comm) == 0;
 }
 
-/*
- * The children file is pids and spaces, read in pieces (a number may
- * straddle two): this is on the way to a -w notify start's return.
- */
-pid_t
-proc_find_child(pid_t parent, const char *comm)
+int
+proc_children_open(pid_t parent)
 {
-	char path[96], buf[256];
-	long child = 0;
-	pid_t found = 0;
-	ssize_t n, i;
-	int fd;
+	char path[96];
 
 	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children",
 	    (long)parent, (long)parent);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* The file is pids and spaces, read in pieces: a pid may straddle two. */
+pid_t
+proc_child_in(int fd, const char *comm)
+{
+	char buf[256];
+	long child = 0;
+	pid_t found = 0;
+	ssize_t n, i;
+
+	if (lseek(fd, 0, SEEK_SET) == -1)
 		return 0;
 	while (found == 0 && (n = read(fd, buf, sizeof(buf))) > 0)
 		for (i = 0; i < n && found == 0; i++) {
@@ -215,6 +219,18 @@ proc_find_child(pid_t parent, const char *comm)
 		}
 	if (found == 0 && child > 0 && named(child, comm))
 		found = (pid_t)child;
+	return found;
+}
+
+pid_t
+proc_find_child(pid_t parent, const char *comm)
+{
+	int fd = proc_children_open(parent);
+	pid_t found;
+
+	if (fd == -1)
+		return 0;
+	found = proc_child_in(fd, comm);
 	close(fd);
 	return found;
 }

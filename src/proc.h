@@ -42,6 +42,14 @@ bool proc_holds_lock(pid_t pid, dev_t dev, ino_t ino);
 pid_t proc_find_child(pid_t parent, const char *comm);
 
 /*
+ * The same in two steps, for a caller in a hurry later: parent's children
+ * file opened ahead (the first look-up of a new process's /proc entries is
+ * most of the cost), or -1; and a child found in it, read afresh each time.
+ */
+int proc_children_open(pid_t parent);
+pid_t proc_child_in(int fd, const char *comm);
+
+/*
  * Whether pid runs this very program file: a daemon that is daemonize
  * itself is a supervisor (supervise.h).
  */

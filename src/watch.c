@@ -353,6 +353,8 @@ barrier_sender(const struct watch *w, const struct ready *r)
 {
 	if (r->ready_sender > 0 && r->ready_sender != w->daemon)
 		return r->ready_sender;
+	if (w->children_fd >= 0)
+		return proc_child_in(w->children_fd, "systemd-notify");
 	return proc_find_child(w->daemon, "systemd-notify");
 }
 
@@ -404,6 +406,9 @@ arm(struct watch *w, struct loop *lp)
 		stop_all(w);
 		return LOOP_EXIT(rc);
 	}
+	/* Now, while the command starts, not once it is ready: see linger. */
+	if (w->r->notify_fd >= 0)
+		w->children_fd = proc_children_open(w->daemon);
 	if (loop_add_group(lp, &ready_group, E_READY, w->r) == -1 ||
 	    loop_add(lp, LOOP_FD, w->pidfd, E_EXIT, NULL) == -1 ||
 	    (w->judge_src = loop_add(lp, LOOP_TIME, -1, E_JUDGE, NULL)) == -1)
@@ -550,6 +555,7 @@ watch_init(struct watch *w, struct launch *l, const struct ready *r,
 	memset(w, 0, sizeof(*w));
 	w->l = l;
 	w->report_fd = w->sigfd = w->pidfd = w->sender_fd = -1;
+	w->children_fd = -1;
 	w->deadline_src = w->judge_src = -1;
 	w->deadline = deadline;
 	tail_init(&w->tail);
@@ -595,7 +601,9 @@ watch_free(struct watch *w)
 		close(w->pidfd);
 	if (w->sender_fd >= 0)
 		close(w->sender_fd);
+	if (w->children_fd >= 0)
+		close(w->children_fd);
 	tail_free(&w->tail);
 	loop_free(&w->loop);
-	w->report_fd = w->pidfd = w->sender_fd = -1;
+	w->report_fd = w->pidfd = w->sender_fd = w->children_fd = -1;
 }

@@ -44,6 +44,7 @@ struct watch {
 	int deadline_src;	/* the loop's sources whose time changes */
 	int judge_src;
 	int sender_fd;		/* lingering: pidfd of the barrier's sender */
+	int children_fd;	/* -w notify: the daemon's children file */
 };
 
 /*

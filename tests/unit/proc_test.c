@@ -1,7 +1,8 @@
 /*
  * proc.c's proc_find_child(): the children file read in pieces, a pid
- * straddling two of them, and a child found by its name. The children
- * are ours, made here, each waiting on a pipe, and reaped by pid.
+ * straddling two of them, and a child found by its name; and the same
+ * through a file opened ahead (proc_child_in), read afresh each time. The
+ * children are ours, made here, each waiting on a pipe, and reaped by pid.
  */
 #include <signal.h>
 #include <string.h>
@@ -49,7 +50,7 @@ int
 main(void)
 {
 	const char *names[] = { "proc-test-mid", "proc-test-last" };
-	int fds[2];
+	int fds[2], ahead;
 	size_t i;
 	pid_t got;
 
@@ -58,6 +59,9 @@ main(void)
 		return 2;
 	unit_check(proc_find_child(getpid(), NULL) == 0,
 	    "no children: none found");
+	ahead = proc_children_open(getpid());
+	unit_check(ahead >= 0 && proc_child_in(ahead, NULL) == 0,
+	    "opened ahead, no children: none found");
 	for (i = 0; i < KIDS; i++) {
 		const char *name = i == KIDS / 2 ? names[0] :
 		    i == KIDS - 1 ? names[1] : NULL;
@@ -78,10 +82,17 @@ main(void)
 	    "a prefix of a name is not the name");
 	unit_check(proc_find_child(getpid(), "proc-test-lastx") == 0,
 	    "nor a longer one");
+	for (i = 0; i < 2; i++)
+		unit_check(proc_child_in(ahead, names[1]) == kids[KIDS - 1],
+		    "opened ahead, read again (%zu): %s found", i + 1,
+		    names[1]);
 	close(fds[1]);
 	for (i = 0; i < nkids; i++)
 		(void)waitpid(kids[i], NULL, 0);
 	unit_check(proc_find_child(getpid(), NULL) == 0,
 	    "all reaped: none found");
+	unit_check(proc_child_in(ahead, NULL) == 0,
+	    "opened ahead, all reaped: none found");
+	close(ahead);
 	return unit_done();
 }
