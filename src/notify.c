@@ -197,7 +197,9 @@ name_dir(struct notify_place *np, const char *parent)
 	for (i = 0; i < sizeof(x) - 1; i++, r /= sizeof(chars) - 1)
 		x[i] = chars[r % (sizeof(chars) - 1)];
 	x[i] = '\0';
-	n = snprintf(np->dir, sizeof(np->dir), "%s/daemonize.%s", parent, x);
+	n = snprintf(np->dir, sizeof(np->dir), "%s%sdaemonize.%s", parent,
+	    parent[0] != '\0' && parent[strlen(parent) - 1] == '/' ? "" : "/",
+	    x);
 	if (n < 0 || (size_t)n >= sizeof(np->dir) ||
 	    (size_t)snprintf(np->path, sizeof(np->path), "%s/notify",
 	    np->dir) >= sizeof(np->path)) {
@@ -229,13 +231,14 @@ make_dir(struct notify_place *np, const char *parent, notify_hook *hook,
 		mask = umask(077);
 		e = mkdir(np->dir, 0700);
 		umask(mask);
-		if (e == 0)
+		if (e == 0) {
+			np->made = true;
 			return user && chmod(np->dir, 0711) == -1 ? -1 : 0;
+		}
 		if (errno != EEXIST)
 			break;
 	}
-	np->dir[0] = '\0';
-	return -1;
+	return -1;		/* np->dir names the last try, for a message */
 }
 
 static int
@@ -373,8 +376,7 @@ notify_close(struct notify_place *np, int fd)
 		close(fd);
 	if (np->bound)
 		(void)unlink(np->path);
-	if (np->dir[0] != '\0')
+	if (np->made)
 		(void)rmdir(np->dir);
-	np->bound = false;
-	np->dir[0] = '\0';
+	np->bound = np->made = false;
 }

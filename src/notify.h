@@ -35,6 +35,7 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m);
 
 /* The socket's place: its private directory, its path, the variable. */
 struct notify_place {
+	bool made;		/* dir exists */
 	bool bound;		/* path exists */
 	char dir[96];		/* or "" */
 	char path[104];		/* fits sun_path */

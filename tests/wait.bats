@@ -306,6 +306,26 @@ need_systemd_notify() {
 	done
 }
 
+@test "notify: a socket that cannot be made: 125, said, the command never run, nothing left" {
+	need_root
+	mkdir pub
+	chmod 777 pub
+	reachable_by_nobody pub
+	# nobody cannot write to /; the parent named once, without "//".
+	run --separate-stderr as_nobody env XDG_RUNTIME_DIR=/ "$DAEMONIZE" \
+	    -t 10 -w notify -p "$PWD/pub/d.pid" -o "$PWD/pub/out" \
+	    sh -c 'echo $$ >"$1"; exec sleep 3653' sh "$PWD/pub/me.pid"
+	assert_equal "$status" 125
+	assert_output ""
+	[[ $stderr =~ ^daemonize:\ cannot\ create\ the\ notify\ socket\ in\ /daemonize\.[A-Za-z0-9]{6}:\ Permission\ denied$ ]] ||
+	    fail "stderr: $stderr"
+	assert_not_exists pub/me.pid
+	assert_not_exists pub/d.pid
+	# The log the set-up made is removed with the rest (nothing wrote to it).
+	assert_not_exists pub/out
+	assert_equal "$(ls -A pub)" ""
+}
+
 @test "notify: with -u the socket is the user's alone, and it works" {
 	need_root
 	need_systemd_notify
