@@ -1,7 +1,13 @@
 /*
  * spawn: start a launcher N times, one after the other, and time each start.
  *
- *     spawn N COMMAND [ARG]...
+ *     spawn N COMMAND [ARG]... [';;' COMMAND [ARG]...]...
+ *
+ * With more than one COMMAND (separated by ";;"), the launchers take turns
+ * start by start, N starts each, in an order that rotates, so that drift
+ * on the machine hits them alike (a difference between them is then far
+ * steadier than one between batches); each line then ends with the
+ * launcher's number, from 0.
  *
  * Each start is posix_spawn(3) of COMMAND with stdin and stdout on /dev/null
  * and stderr kept, then wait4(2) for it; every start must exit 0. "%i" in an
@@ -36,6 +42,7 @@
 #include <unistd.h>
 
 #define MAX_STARTS	1000000
+#define MAX_CMDS	8
 #define GAP_US		1000
 
 extern char **environ;
@@ -179,26 +186,45 @@ catch_signals(void)
 	(void)sigaction(SIGHUP, &sa, NULL);
 }
 
+/* Split argv at ";;" into at most MAX_CMDS commands: their number. */
+static int
+split_commands(char **argv, int argc, char **cmd[], int cmdc[])
+{
+	int n = 0, i, from = 0;
+
+	for (i = 0; i <= argc; i++) {
+		if (i < argc && strcmp(argv[i], ";;") != 0)
+			continue;
+		if (i == from || n == MAX_CMDS)
+			return -1;
+		cmd[n] = argv + from;
+		cmdc[n++] = i - from;
+		from = i + 1;
+	}
+	return n;
+}
+
 int
 main(int argc, char *argv[])
 {
 	posix_spawn_file_actions_t fa;
-	char **args, (*buf)[256];
+	char **args, (*buf)[256], **cmd[MAX_CMDS];
 	double *us;
 	long n, i, *rss;
-	int cmdc, rc = 0;
+	int cmdc[MAX_CMDS], ncmd, k, who, rc = 0;
 	char *end;
 
 	if (argc < 3 || (n = strtol(argv[1], &end, 10), *end != '\0') ||
-	    n < 1 || n > MAX_STARTS) {
-		fprintf(stderr, "usage: spawn N COMMAND [ARG]...\n");
+	    n < 1 || n > MAX_STARTS ||
+	    (ncmd = split_commands(argv + 2, argc - 2, cmd, cmdc)) < 1) {
+		fprintf(stderr, "usage: spawn N COMMAND [ARG]... "
+		    "[';;' COMMAND [ARG]...]...\n");
 		return 2;
 	}
-	cmdc = argc - 2;
-	args = calloc((size_t)cmdc + 1, sizeof(*args));
-	buf = calloc((size_t)cmdc, sizeof(*buf));
-	us = calloc((size_t)n, sizeof(*us));
-	rss = calloc((size_t)n, sizeof(*rss));
+	args = calloc((size_t)argc, sizeof(*args));
+	buf = calloc((size_t)argc, sizeof(*buf));
+	us = calloc((size_t)(n * ncmd), sizeof(*us));
+	rss = calloc((size_t)(n * ncmd), sizeof(*rss));
 	/*
 	 * Launchers start with 0, 1 and 2 only, as from a terminal: whatever
 	 * else make or a harness left open would otherwise live on in the
@@ -218,18 +244,25 @@ main(int argc, char *argv[])
 	}
 	catch_signals();
 
-	for (i = 0; rc == 0 && i < n && !stopped; i++) {
-		fill_args(args, argv + 2, cmdc, buf, (int)i);
-		if ((us[i] = start_one(args, &fa, &rss[i]) * 1e6) < 0)
-			rc = 1;
-		else
-			pause_busy(GAP_US / 1e6);
-	}
+	/* Start i of launcher who is at i * ncmd + who. */
+	for (i = 0; rc == 0 && i < n && !stopped; i++)
+		for (k = 0; rc == 0 && k < ncmd && !stopped; k++) {
+			who = (int)((i + k) % ncmd);
+			fill_args(args, cmd[who], cmdc[who], buf, (int)i);
+			if ((us[i * ncmd + who] = start_one(args, &fa,
+			    &rss[i * ncmd + who]) * 1e6) < 0)
+				rc = 1;
+			else
+				pause_busy(GAP_US / 1e6);
+		}
 	reap_all();
 	if (rc == 0 && stopped)
 		rc = 128 + stopped;
-	for (i = 0; rc == 0 && i < n; i++)
-		printf("%.1f %ld\n", us[i], rss[i]);
+	for (i = 0; rc == 0 && i < n * ncmd; i++)
+		if (ncmd == 1)
+			printf("%.1f %ld\n", us[i], rss[i]);
+		else
+			printf("%.1f %ld %ld\n", us[i], rss[i], i % ncmd);
 	/* Freed, so a sanitizer build of the bench reports real leaks only. */
 	posix_spawn_file_actions_destroy(&fa);
 	free(args);
