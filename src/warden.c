@@ -317,15 +317,19 @@ warden_spare(const struct warden *w)
  * Move the sleeping warden to our CPU before it is woken to die: its exit,
  * and ours from waiting for it, are then a switch on one CPU, not two
  * wake-ups across them (on a virtual machine, a sleeping CPU's wake-up is
- * what costs). A hint: if it fails, it only costs that.
+ * what costs). A hint: if it fails, it only costs that. By number, so
+ * only while it is alive and unreaped (a stop reaps whatever it finds):
+ * then nobody but us can reap it and free the number.
  */
 static void
-wake_here(pid_t pid)
+wake_here(pid_t pid, int pidfd)
 {
 	cpu_set_t one;
+	siginfo_t si = { 0 };
 	int cpu = sched_getcpu();
 
-	if (cpu < 0)
+	if (cpu < 0 || waitid(P_PIDFD, (id_t)pidfd, &si,
+	    WEXITED | WNOHANG | WNOWAIT) == -1 || si.si_pid != 0)
 		return;
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
@@ -346,7 +350,7 @@ warden_end(struct warden *w)
 	 * memory mapped there later.
 	 */
 	if (w->pidfd >= 0) {
-		wake_here(w->pid);
+		wake_here(w->pid, w->pidfd);
 		(void)pidfd_send_signal(w->pidfd, SIGKILL, NULL, 0);
 		while (waitid(P_PIDFD, (id_t)w->pidfd, &si, WEXITED) == -1 &&
 		    errno == EINTR)
