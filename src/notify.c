@@ -220,10 +220,12 @@ static int
 make_dir(struct notify_place *np, const char *parent, notify_hook *hook,
     void *arg, bool user)
 {
-	mode_t mask;
-	int tries, e;
+	int tries;
 
 	for (tries = 0; tries < NAME_TRIES; tries++) {
+		mode_t mask;
+		int e;
+
 		if (name_dir(np, parent) == -1)
 			return -1;
 		hook(arg, np->dir, true);
