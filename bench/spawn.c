@@ -11,8 +11,8 @@
  *
  * Each start is posix_spawn(3) of COMMAND with stdin and stdout on /dev/null
  * and stderr kept, then wait4(2) for it; every start must exit 0. "%i" in an
- * ARG becomes the start's number (0 to N-1), so each can have its own
- * pidfile. A start is timed from just before the spawn to the launcher's
+ * ARG becomes the start's number (0 to N-1; with several COMMANDs, 0 to
+ * N*COMMANDS-1, each start its own), so each can have its own pidfile. A start is timed from just before the spawn to the launcher's
  * exit, and followed by an untimed pause of 1 ms (GAP_US), so the daemon it
  * started gets through its own start-up before the next start is timed:
  * each start is measured alone, as a caller waiting for it sees it, not
@@ -248,7 +248,8 @@ main(int argc, char *argv[])
 	for (i = 0; rc == 0 && i < n && !stopped; i++)
 		for (k = 0; rc == 0 && k < ncmd && !stopped; k++) {
 			who = (int)((i + k) % ncmd);
-			fill_args(args, cmd[who], cmdc[who], buf, (int)i);
+			fill_args(args, cmd[who], cmdc[who], buf,
+			    (int)(i * ncmd + who));
 			if ((us[i * ncmd + who] = start_one(args, &fa,
 			    &rss[i * ncmd + who]) * 1e6) < 0)
 				rc = 1;

@@ -3,7 +3,8 @@
  * session; with -2 it forks again and leaves, so the daemon is not a
  * session leader and can never acquire a terminal by opening one. That
  * first child runs in the caller's memory (vfork(2)): up to its _exit(),
- * it changes nothing there the caller reads.
+ * it changes nothing there the caller reads, but for the pids it tells
+ * the warden (warden.h).
  */
 #include <errno.h>
 #include <unistd.h>

@@ -192,8 +192,11 @@ name_dir(struct notify_place *np, const char *parent)
 	size_t i;
 	int n;
 
-	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+	if ((n = (int)getrandom(&r, sizeof(r), 0)) != (int)sizeof(r)) {
+		if (n >= 0)
+			errno = EIO;	/* short: no errno of its own */
 		return -1;
+	}
 	for (i = 0; i < sizeof(x) - 1; i++, r /= sizeof(chars) - 1)
 		x[i] = chars[r % (sizeof(chars) - 1)];
 	x[i] = '\0';

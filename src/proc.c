@@ -200,7 +200,7 @@ pid_t
 proc_child_in(int fd, const char *comm)
 {
 	char buf[256];
-	long child = 0;
+	long child = 0;		/* > PID_LIMIT: too long, skipped */
 	pid_t found = 0;
 	ssize_t n, i;
 
@@ -213,11 +213,13 @@ proc_child_in(int fd, const char *comm)
 					child = child * 10 + (buf[i] - '0');
 				continue;
 			}
-			if (child > 0 && named(child, comm))
+			if (child > 0 && child <= PID_LIMIT &&
+			    named(child, comm))
 				found = (pid_t)child;
 			child = 0;
 		}
-	if (found == 0 && child > 0 && named(child, comm))
+	if (found == 0 && child > 0 && child <= PID_LIMIT &&
+	    named(child, comm))
 		found = (pid_t)child;
 	return found;
 }

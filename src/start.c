@@ -252,9 +252,10 @@ spawn(struct launch *l, struct ready *r, long long deadline)
 	 * With two forks, the first child only makes the session, forks the
 	 * daemon's side and leaves: it may borrow our memory (vfork(2)), as
 	 * we wait for it anyway, instead of copying it. What it writes in
-	 * the time it has it is undone before it leaves (fork(3)'s locks) or
-	 * not ours (errno); the daemon's side forked from it has a copy of
-	 * its own. With -1 the child is the daemon's side: a copy.
+	 * the time it has it is undone before it leaves (fork(3)'s locks),
+	 * not ours (errno), or meant for us: the pids it tells the warden
+	 * (warden.c); the daemon's side forked from it has a copy of its
+	 * own. With -1 the child is the daemon's side: a copy.
 	 */
 	l->report_fd = fds[1];
 	w.child = l->opt->forks == FORKS_TWO ? vfork() : fork();

@@ -80,6 +80,8 @@ static ino_t forked_ino;
 /*
  * The plan, for a first child made by vfork(2) to write to; and whether
  * one did, in which case the daemon's side (a copy of it) writes nothing.
+ * The flag is set in the caller's memory too, until warden_end(): a fork
+ * of the caller's own before then would note nothing.
  */
 static struct warden_plan *shared_plan;
 static bool told_in_plan;

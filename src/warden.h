@@ -28,8 +28,9 @@ void warden_init(struct warden *w);
  * Start the warden; pidfile (absolute, or NULL; not freed before
  * warden_end) is removed after a stop if it names no live daemon. From
  * then on, the first two children fork(2) makes (the first child, then
- * the daemon's side) note their pids for it; see warden_note_vforked()
- * for a first child vfork(2) makes. 0, or -1 with errno.
+ * the daemon's side) note their own pids for it; a first child vfork(2)
+ * makes notes both instead (warden_note_vforked()), and the caller must
+ * then fork nothing else before warden_end(). 0, or -1 with errno.
  */
 int warden_start(struct warden *w, const char *pidfile);
 

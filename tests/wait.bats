@@ -555,6 +555,34 @@ gone_path() {
 	poll gone_path d.pid
 }
 
+@test "notify: with -1 or -r, daemonize killed by SIGKILL while waiting leaves nothing behind" {
+	# -1's only child tells the warden its pid through a pipe; with -r
+	# the daemon's side is the supervisor, and the command its child.
+	local mode
+	for mode in -1 -r; do
+		rm -f me.pid d.pid
+		spawn_dz -t 30 -w notify "$mode" -p d.pid -c "$PWD" \
+		    sh -c 'echo $$ >me.pid; exec sleep 3654'
+		poll has_pid me.pid
+		pid=$(pid_in me.pid)
+		poll is_sleeping "$pid"
+		poll has_notify_socket "$pid"
+		sock=$(notify_socket_of "$pid")
+		poll has_pid d.pid
+		held=$(pid_in d.pid)
+		mapfile -t kids < <(children_of "$dzpid")
+		kill -KILL "$dzpid"
+		wait_dz
+		assert_equal "$rc" 137
+		poll gone_path "${sock%/notify}"
+		for p in "$pid" "$held" "${kids[@]}"; do
+			poll dead "$p" ||
+			    fail "$mode: process $p of the start is still alive"
+		done
+		poll gone_path d.pid
+	done
+}
+
 @test "notify: daemonize killed by SIGKILL: a daemon that left for a session of its own is stopped too" {
 	# setsid(1) without a fork (the daemon leads no group): a new
 	# session, out of the group the start made.

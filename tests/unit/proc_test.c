@@ -1,11 +1,13 @@
 /*
- * proc.c's proc_find_child(): the children file read in pieces, a pid
- * straddling two of them, and a child found by its name; and the same
- * through a file opened ahead (proc_child_in), read afresh each time. The
- * children are ours, made here, each waiting on a pipe, and reaped by pid.
+ * proc.c's proc_find_child(): the children file read in pieces, and a
+ * child found by its name; the same through a file opened ahead
+ * (proc_child_in), read afresh each time; and, in a file of our own, a pid
+ * straddling two pieces and a number too long to be one. The children are
+ * ours, made here, each waiting on a pipe, and reaped by pid.
  */
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,20 +20,55 @@
 static pid_t kids[KIDS];
 static size_t nkids;
 
-/* A child that waits for the pipe's end, named name if not NULL. */
+/*
+ * A child named name (if not NULL) that says so on up[1], then waits for
+ * the end of hold.
+ */
 static pid_t
-kid(const int fds[2], const char *name)
+kid(const int hold[2], const int up[2], const char *name)
 {
 	pid_t pid = fork();
-	char c;
+	char c = 'x';
 
 	if (pid != 0)
 		return pid;
-	close(fds[1]);
+	close(hold[1]);
+	close(up[0]);
 	if (name != NULL)
 		(void)prctl(PR_SET_NAME, name);
-	(void)!read(fds[0], &c, 1);
+	(void)!write(up[1], &c, 1);
+	close(up[1]);
+	(void)!read(hold[0], &c, 1);
 	_exit(0);
+}
+
+/* A file in memory holding text (proc_child_in() reads from its start). */
+static int
+file_of(const char *text)
+{
+	int fd = memfd_create("children", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* proc_child_in() over text (any child): the pid, 0 for none. */
+static pid_t
+child_in_text(const char *text)
+{
+	int fd = file_of(text);
+	pid_t pid;
+
+	if (fd < 0)
+		return -1;
+	pid = proc_child_in(fd, NULL);
+	close(fd);
+	return pid;
 }
 
 /* Is pid one of ours? */
@@ -50,12 +87,24 @@ int
 main(void)
 {
 	const char *names[] = { "proc-test-mid", "proc-test-last" };
-	int fds[2], ahead;
+	char text[300], c;
+	int fds[2], up[2], ahead;
 	size_t i;
 	pid_t got;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	if (pipe(fds) == -1)
+	/* 254 spaces, then a pid the first 256-byte piece cuts after "12". */
+	memset(text, ' ', 254);
+	strcpy(text + 254, "12345 ");
+	unit_check(child_in_text(text) == 12345,
+	    "a pid straddling two pieces is read whole");
+	unit_check(child_in_text("12345") == 12345,
+	    "a pid at the end without a space");
+	unit_check(child_in_text("99999999999999999999 7 ") == 7,
+	    "a number too long to be a pid is skipped");
+	unit_check(child_in_text("") == 0 && child_in_text("  ") == 0,
+	    "no pids: none");
+	if (pipe(fds) == -1 || pipe(up) == -1)
 		return 2;
 	unit_check(proc_find_child(getpid(), NULL) == 0,
 	    "no children: none found");
@@ -66,10 +115,17 @@ main(void)
 		const char *name = i == KIDS / 2 ? names[0] :
 		    i == KIDS - 1 ? names[1] : NULL;
 
-		if ((kids[nkids] = kid(fds, name)) > 0)
+		if ((kids[nkids] = kid(fds, up, name)) > 0)
 			nkids++;
 	}
-	unit_check(nkids == KIDS, "%d children made", KIDS);
+	close(up[1]);
+	/* Each has its name once it has said so. */
+	for (i = 0; i < nkids; i++)
+		if (read(up[0], &c, 1) != 1)
+			break;
+	close(up[0]);
+	unit_check(nkids == KIDS && i == KIDS, "%d children made and named",
+	    KIDS);
 	got = proc_find_child(getpid(), NULL);
 	unit_check(got > 0 && ours(got), "any child: one of ours (%ld)",
 	    (long)got);
