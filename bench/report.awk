@@ -136,6 +136,9 @@ function goals(   s, sfx, o, b, f1, d) {
 	    "`daemonize -w fd:3` at most 1.10× `floor -w`")
 	over("ready", "daemonize -w notify", "daemonize -w fd:3", 300,
 	    "`-w notify` at most 0.3 ms over `-w fd:3`")
+	over("turns", "daemonize -w notify", "daemonize -w fd:3", 300,
+	    "`-w notify` at most 0.3 ms over `-w fd:3`, the two taking " \
+	    "turns start by start")
 	over("ready", "daemonize -w fd:3", "daemonize (plain start)", 500,
 	    "`-w fd:3` at most 0.5 ms over a plain start")
 	over("ready", "daemonize -w notify", "daemonize (plain start)", 500,

@@ -171,11 +171,14 @@ proc_lockers(dev_t dev, ino_t ino, pid_t *pids, size_t max)
 	return find_lockers(dev, ino, 0, false, pids, max);
 }
 
+/* A number read from the children file: a pid, named comm if not NULL. */
 static bool
-named(long pid, const char *comm)
+is_child(long pid, const char *comm)
 {
 	char path[64], name[64];
 
+	if (pid <= 0 || pid > PID_LIMIT)
+		return false;
 	if (comm == NULL)
 		return true;
 	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
@@ -213,13 +216,11 @@ proc_child_in(int fd, const char *comm)
 					child = child * 10 + (buf[i] - '0');
 				continue;
 			}
-			if (child > 0 && child <= PID_LIMIT &&
-			    named(child, comm))
+			if (is_child(child, comm))
 				found = (pid_t)child;
 			child = 0;
 		}
-	if (found == 0 && child > 0 && child <= PID_LIMIT &&
-	    named(child, comm))
+	if (found == 0 && is_child(child, comm))
 		found = (pid_t)child;
 	return found;
 }
